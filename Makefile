@@ -1,0 +1,38 @@
+# Chorus: two commands on a fresh machine — `make demo` and `make test`.
+SHELL := /bin/bash
+APT_PACKAGES := libopus-dev libsndfile1-dev libsamplerate0-dev libsqlite3-dev pkg-config
+SWIFT ?= swift
+
+.PHONY: setup build demo test bench clean
+
+## setup: install the system libraries Chorus links (idempotent; needs root or sudo the first time)
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else \
+	    echo "error: missing packages:$$missing — install them with apt-get (needs root)"; exit 2; fi; \
+	  $$SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null \
+	    || { echo "error: apt-get could not install:$$missing"; exit 2; }; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "error: swift not found on PATH (Swift 6.1 or newer is required)"; exit 2; }
+
+## build: release build of the chorus binary
+build: setup
+	$(SWIFT) build -c release --product chorus
+
+## demo: run the quickstart scenario against the embedded reference agent and print where the report is
+demo: build
+	@mkdir -p Reports
+	@.build/release/chorus run Scenarios/quickstart.yaml; code=$$?; \
+	if [ $$code -eq 2 ]; then exit 2; fi; \
+	if [ $$code -eq 1 ]; then echo "(the run finished, but a gate failed or the harness was overloaded: see the report)"; fi; \
+	echo "Open the HTML report above in a browser; every run is in Reports/chorus.sqlite (try: .build/release/chorus runs)"
+
+## test: unit, loopback integration and end-to-end tests
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --no-parallel
+
+clean:
+	rm -rf .build

@@ -1,0 +1,72 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOWebSocket", package: "swift-nio"),
+    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+]
+
+let package = Package(
+    name: "chorus",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chorus", targets: ["chorus"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, each behind a module map and a tiny shim for what Swift cannot call.
+        .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+
+        .target(name: "ChorusCore"),
+        .target(name: "ChorusAudio", dependencies: ["ChorusCore", "COpus", "CSndFile", "CSampleRate"]),
+        .target(name: "ChorusTransport", dependencies: ["ChorusCore", "ChorusAudio"] + nio),
+        .target(
+            name: "ChorusAgent",
+            dependencies: ["ChorusCore", "ChorusAudio", "ChorusTransport", .product(name: "Logging", package: "swift-log")] + nio
+        ),
+        .target(
+            name: "ChorusEngine",
+            dependencies: [
+                "ChorusCore", "ChorusAudio", "ChorusTransport", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ] + nio
+        ),
+        .target(name: "ChorusStore", dependencies: ["ChorusCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "ChorusReport", dependencies: ["ChorusCore", "ChorusStore"]),
+        .target(
+            name: "ChorusTestSupport",
+            dependencies: ["ChorusCore", "ChorusAudio", "ChorusTransport", "ChorusAgent", "ChorusEngine", "ChorusStore"]
+        ),
+        .executableTarget(
+            name: "chorus",
+            dependencies: [
+                "ChorusCore", "ChorusAudio", "ChorusTransport", "ChorusAgent", "ChorusEngine", "ChorusStore",
+                "ChorusReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ] + nio
+        ),
+
+        .testTarget(name: "ChorusCoreTests", dependencies: ["ChorusCore"]),
+        .testTarget(name: "ChorusAudioTests", dependencies: ["ChorusAudio", "ChorusCore"]),
+        .testTarget(name: "ChorusEngineTests", dependencies: ["ChorusEngine", "ChorusCore", "ChorusTestSupport"]),
+        .testTarget(name: "ChorusTransportTests", dependencies: ["ChorusTransport", "ChorusCore"]),
+        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),
+        .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),
+        .testTarget(
+            name: "ChorusIntegrationTests",
+            dependencies: ["ChorusTestSupport", "ChorusEngine", "ChorusAgent", "ChorusAudio", "ChorusCore"]
+        ),
+        .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCore", "chorus"]),
+    ]
+)

@@ -1,0 +1,47 @@
+/// What one simulated call measured: connect, its turns, hang-up.
+///
+/// Times are milliseconds from the start of the run (`*Ms` offsets) or durations (`connectMs`).
+public struct SessionResult: Sendable, Codable, Hashable {
+    /// Which caller slot ran the session (0-based); several sessions share a slot when `load.duration` repeats them.
+    public var callerIndex: Int
+    /// Sequence number of the session within the run (0-based), unique per run.
+    public var sessionIndex: Int
+    public var transport: String
+    public var dialect: String
+    public var codec: String
+    public var networkProfile: String
+    /// When the schedule wanted the session to start.
+    public var intendedStartMs: Double
+    /// When it actually started connecting.
+    public var startedMs: Double
+    /// TCP connect plus protocol handshake; nil if it never connected.
+    public var connectMs: Double?
+    public var endedMs: Double
+    public var outcome: Outcome
+    /// A human-readable reason for a failed outcome (never a secret).
+    public var error: String?
+    public var turns: [TurnResult]
+
+    public init(
+        callerIndex: Int, sessionIndex: Int, transport: String, dialect: String, codec: String,
+        networkProfile: String, intendedStartMs: Double, startedMs: Double, connectMs: Double?, endedMs: Double,
+        outcome: Outcome, error: String?, turns: [TurnResult]
+    ) {
+        self.callerIndex = callerIndex
+        self.sessionIndex = sessionIndex
+        self.transport = transport
+        self.dialect = dialect
+        self.codec = codec
+        self.networkProfile = networkProfile
+        self.intendedStartMs = intendedStartMs
+        self.startedMs = startedMs
+        self.connectMs = connectMs
+        self.endedMs = endedMs
+        self.outcome = outcome
+        self.error = error
+        self.turns = turns
+    }
+
+    /// Turns whose outcome is `ok`.
+    public var turnsCompleted: Int { self.turns.count { $0.outcome == .ok } }
+}

@@ -1,0 +1,99 @@
+import ChorusCore
+import ChorusTransport
+import Foundation
+import NIOCore
+
+/// Watches the harness itself once a second: send lateness and event-loop lag per loop, process CPU and RSS.
+///
+/// A run whose lateness breaks the scenario's bounds is invalid: its latencies would measure the harness, not
+/// the agent (methodology.md §1.5).
+public final class HarnessMonitor: Sendable {
+    private let stats: [LoopStats]
+    private let originNs: Int64
+
+    public init(stats: [LoopStats], originNs: Int64) {
+        self.stats = stats
+        self.originNs = originNs
+    }
+
+    /// What the whole run saw, for the validity verdict.
+    public struct Totals: Sendable {
+        public var sendLateUs = LatencyHistogram()
+        public var loopLagUs = LatencyHistogram()
+        public var framesSent: UInt64 = 0
+        public var framesReceived: UInt64 = 0
+    }
+
+    /// Samples every `interval` until cancelled, handing each sample to `emit`; returns the run's totals.
+    public func run(interval: Duration = .seconds(1), emit: @Sendable (HarnessSample) async -> Void) async -> Totals {
+        var totals = Totals()
+        var lastCPU = Self.cpuSeconds()
+        var lastNs = Self.nowNs()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            var sendLate = LatencyHistogram()
+            var lag = LatencyHistogram()
+            var active = 0
+            var turns: UInt64 = 0
+            for s in self.stats {
+                let submitted = Self.nowNs()
+                guard let (snap, ranNs) = try? await s.eventLoop.submit({ (s.snapshotAndReset(), Self.nowNs()) }).get()
+                else { continue }
+                lag.record((ranNs - submitted) / 1000)
+                sendLate.merge(snap.sendLateUs)
+                active += snap.activeSessions
+                turns += snap.turnsFinished
+                totals.framesSent += snap.framesSent
+                totals.framesReceived += snap.framesReceived
+            }
+            totals.sendLateUs.merge(sendLate)
+            totals.loopLagUs.merge(lag)
+            let nowNs = Self.nowNs()
+            let cpu = Self.cpuSeconds()
+            let wall = Double(nowNs - lastNs) / 1e9
+            let sample = HarnessSample(
+                tMs: Double(nowNs - self.originNs) / 1e6, activeSessions: active,
+                turnsPerSecond: Double(turns) / max(wall, 1e-9),
+                sendLateP99Us: Double(sendLate.value(atPercentile: 99)),
+                loopLagP99Us: Double(lag.value(atPercentile: 99)),
+                cpuPct: (cpu - lastCPU) / max(wall, 1e-9) * 100, rssMB: Self.rssMB())
+            lastCPU = cpu
+            lastNs = nowNs
+            await emit(sample)
+        }
+        return totals
+    }
+
+    /// Why the run is invalid, or nil when the harness kept its schedule.
+    public static func verdict(_ totals: Totals, harness: Scenario.Harness) -> String? {
+        guard totals.sendLateUs.count > 0 else { return nil }
+        let p99 = Double(totals.sendLateUs.value(atPercentile: 99)) / 1000
+        let max = Double(totals.sendLateUs.max) / 1000
+        var reasons: [String] = []
+        if p99 > harness.maxSendLateP99Ms {
+            reasons.append(String(format: "send lateness p99 %.1f ms > %.1f ms", p99, harness.maxSendLateP99Ms))
+        }
+        if max > harness.maxSendLateMs {
+            reasons.append(String(format: "send lateness max %.1f ms > %.1f ms", max, harness.maxSendLateMs))
+        }
+        return reasons.isEmpty ? nil : "harness-limited: " + reasons.joined(separator: "; ")
+    }
+
+    static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
+
+    /// User plus system CPU seconds of this process.
+    public static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+            + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Resident set size of this process in MiB, from /proc/self/statm.
+    public static func rssMB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+}

@@ -1,0 +1,64 @@
+import ChorusAgent
+import ChorusCore
+
+/// A validated scenario: what to call, how hard, what each caller says, and what counts as passing.
+///
+/// Built from YAML by `Scenario.load(path:overrides:)`; stored as JSON in `runs.config_json`.
+public struct Scenario: Sendable, Codable, Hashable {
+    public struct Target: Sendable, Codable, Hashable {
+        /// `ws://host:port/path`; nil starts the embedded reference agent.
+        public var url: String?
+        public var transport: String = "websocket"
+        public var dialect: String = "chorus"
+        /// `pcm16/16000` and the like: encoding and sample rate.
+        public var codec: String = "pcm16/16000"
+        /// `message`: send an explicit end-of-turn message; `vad`: rely on the agent's voice activity detection.
+        public var endOfTurn: String = "message"
+
+        /// The sample rate of the codec string.
+        public var sampleRate: Int { Int(self.codec.split(separator: "/").last ?? "") ?? 16000 }
+    }
+
+    public struct Load: Sendable, Codable, Hashable {
+        public var callers: Int = 1
+        public var rampMs: Double = 0
+        /// When set, callers repeat sessions until this much time has passed; otherwise one session each.
+        public var durationMs: Double?
+        public var connectTimeoutMs: Double = 5000
+    }
+
+    public struct Session: Sendable, Codable, Hashable {
+        public var turns: Int = 3
+        public var thinkTimeMs: ClosedRange<Double> = 500...500
+        /// Audio file paths, resolved against the scenario's directory.
+        public var utterances: [String] = []
+        public var responseTimeoutMs: Double = 10_000
+        public var audibleThresholdDBFS: Double = -45
+        public var stallThresholdMs: Double = 100
+    }
+
+    public struct Harness: Sendable, Codable, Hashable {
+        public var maxSendLateP99Ms: Double = 5
+        public var maxSendLateMs: Double = 20
+        /// Event loops for callers; 0 means one per core.
+        public var threads: Int = 0
+    }
+
+    public var name: String
+    /// The file it came from, for messages and reports.
+    public var path: String
+    public var target = Target()
+    public var agent = AgentBehavior()
+    /// The embedded agent's reply clip, resolved against the scenario's directory; nil synthesises a tone.
+    public var agentReply: String?
+    public var load = Load()
+    public var session = Session()
+    public var harness = Harness()
+    public var thresholds: [Threshold] = []
+    public var seed: UInt64 = 1
+
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
+    }
+}

@@ -1,0 +1,253 @@
+import ChorusCore
+import Foundation
+
+/// Turns a `ScenarioNode` tree into a `Scenario`, collecting every problem instead of stopping at the first.
+///
+/// Keys (all optional but `session.utterances`):
+/// `name`, `seed`,
+/// `target.{url, transport, dialect, codec, end_of_turn}`,
+/// `agent.{latency, jitter, drift, hangover, reply}`,
+/// `load.{callers, ramp, duration, connect_timeout}`,
+/// `session.{turns, think_time, utterances, response_timeout, audible_threshold, stall_threshold}`,
+/// `harness.{max_send_late_p99, max_send_late, threads}`,
+/// `thresholds.{<metric>.<stat>: "<op> <value>"}`.
+struct ScenarioValidator {
+    static let schema: [String: Set<String>] = [
+        "": ["name", "seed", "target", "agent", "load", "session", "harness", "thresholds", "description"],
+        "target": ["url", "transport", "dialect", "codec", "end_of_turn"],
+        "agent": ["latency", "jitter", "drift", "hangover", "reply"],
+        "load": ["callers", "ramp", "duration", "connect_timeout"],
+        "session": ["turns", "think_time", "utterances", "response_timeout", "audible_threshold", "stall_threshold"],
+        "harness": ["max_send_late_p99", "max_send_late", "threads"],
+    ]
+    static let transports = ["websocket"]
+    static let dialects = ["chorus"]
+    static let encodings = ["pcm16"]
+
+    let file: String
+    let baseDirectory: String
+    var problems: [String] = []
+
+    init(file: String) {
+        self.file = file
+        self.baseDirectory = URL(fileURLWithPath: file).deletingLastPathComponent().path
+    }
+
+    mutating func validate(_ root: ScenarioNode) -> Scenario {
+        var s = Scenario(name: URL(fileURLWithPath: self.file).deletingPathExtension().lastPathComponent, path: self.file)
+        guard case .mapping = root else {
+            self.problem(root, "", "expected a mapping of keys (name, target, load, session, …)")
+            return s
+        }
+        self.checkKeys(root, section: "")
+        if let v = root["name"] { s.name = self.string(v, "name") ?? s.name }
+        if let v = root["seed"] { s.seed = UInt64(self.int(v, "seed", min: 0) ?? 1) }
+        if let t = self.section(root, "target") { self.readTarget(t, into: &s) }
+        if let a = self.section(root, "agent") { self.readAgent(a, into: &s) }
+        if let l = self.section(root, "load") { self.readLoad(l, into: &s) }
+        if let ss = self.section(root, "session") { self.readSession(ss, into: &s) } else {
+            self.problem(root, "session", "missing: a `session:` section with `utterances:` is required")
+        }
+        if let h = self.section(root, "harness") { self.readHarness(h, into: &s) }
+        if let th = root["thresholds"] { s.thresholds = self.readThresholds(th) }
+        return s
+    }
+
+    // MARK: - Sections
+
+    private mutating func readTarget(_ t: ScenarioNode, into s: inout Scenario) {
+        if let v = t["url"] {
+            if let url = self.string(v, "target.url") {
+                if url.hasPrefix("ws://") || url.hasPrefix("wss://") {
+                    s.target.url = url
+                } else {
+                    self.problem(v, "target.url", "'\(url)' is not a ws:// or wss:// URL")
+                }
+            }
+        }
+        if let v = t["transport"] { s.target.transport = self.choice(v, "target.transport", Self.transports) ?? s.target.transport }
+        if let v = t["dialect"] { s.target.dialect = self.choice(v, "target.dialect", Self.dialects) ?? s.target.dialect }
+        if let v = t["end_of_turn"] { s.target.endOfTurn = self.choice(v, "target.end_of_turn", ["message", "vad"]) ?? s.target.endOfTurn }
+        if let v = t["codec"], let codec = self.string(v, "target.codec") {
+            let parts = codec.split(separator: "/")
+            if parts.count == 2, Self.encodings.contains(String(parts[0])), let rate = Int(parts[1]),
+                [8000, 16000, 24000, 48000].contains(rate)
+            {
+                s.target.codec = codec
+            } else {
+                self.problem(v, "target.codec", "'\(codec)' is not supported (expected pcm16/8000, pcm16/16000, pcm16/24000 or pcm16/48000)")
+            }
+        }
+    }
+
+    private mutating func readAgent(_ a: ScenarioNode, into s: inout Scenario) {
+        if let v = a["latency"] { s.agent.latencyMs = self.duration(v, "agent.latency") ?? s.agent.latencyMs }
+        if let v = a["jitter"] { s.agent.jitterMs = self.duration(v, "agent.jitter") ?? s.agent.jitterMs }
+        if let v = a["drift"] { s.agent.driftMsPerTurn = self.duration(v, "agent.drift", allowNegative: true) ?? s.agent.driftMsPerTurn }
+        if let v = a["hangover"] { s.agent.hangoverMs = self.duration(v, "agent.hangover") ?? s.agent.hangoverMs }
+        if let v = a["reply"], let p = self.string(v, "agent.reply") { s.agentReply = self.existingFile(v, "agent.reply", p) }
+    }
+
+    private mutating func readLoad(_ l: ScenarioNode, into s: inout Scenario) {
+        if let v = l["callers"] { s.load.callers = self.int(v, "load.callers", min: 1) ?? s.load.callers }
+        if let v = l["ramp"] { s.load.rampMs = self.duration(v, "load.ramp") ?? s.load.rampMs }
+        if let v = l["duration"] { s.load.durationMs = self.duration(v, "load.duration", positive: true) }
+        if let v = l["connect_timeout"] { s.load.connectTimeoutMs = self.duration(v, "load.connect_timeout", positive: true) ?? s.load.connectTimeoutMs }
+    }
+
+    private mutating func readSession(_ ss: ScenarioNode, into s: inout Scenario) {
+        if let v = ss["turns"] { s.session.turns = self.int(v, "session.turns", min: 1) ?? s.session.turns }
+        if let v = ss["think_time"], let text = self.string(v, "session.think_time") {
+            if let r = DurationParser.range(text), r.lowerBound >= 0 {
+                s.session.thinkTimeMs = r
+            } else {
+                self.problem(v, "session.think_time", "'\(text)' is not a duration or range (expected e.g. 1s or 1s..3s)")
+            }
+        }
+        if let v = ss["response_timeout"] { s.session.responseTimeoutMs = self.duration(v, "session.response_timeout", positive: true) ?? s.session.responseTimeoutMs }
+        if let v = ss["stall_threshold"] { s.session.stallThresholdMs = self.duration(v, "session.stall_threshold", positive: true) ?? s.session.stallThresholdMs }
+        if let v = ss["audible_threshold"], let text = self.string(v, "session.audible_threshold") {
+            let number = text.lowercased().replacingOccurrences(of: "dbfs", with: "").trimmingCharacters(in: .whitespaces)
+            if let db = Double(number), db <= 0 { s.session.audibleThresholdDBFS = db } else {
+                self.problem(v, "session.audible_threshold", "'\(text)' is not a level in dBFS (expected e.g. -45)")
+            }
+        }
+        guard let list = ss["utterances"] else {
+            self.problem(ss, "session.utterances", "missing: list the audio files callers speak (WAV, FLAC or OGG)")
+            return
+        }
+        guard case .sequence(let items, _) = list, !items.isEmpty else {
+            self.problem(list, "session.utterances", "expected a non-empty list of audio file paths")
+            return
+        }
+        s.session.utterances = items.enumerated().compactMap { i, item in
+            guard let p = self.string(item, "session.utterances[\(i)]") else { return nil }
+            return self.existingFile(item, "session.utterances[\(i)]", p)
+        }
+    }
+
+    private mutating func readHarness(_ h: ScenarioNode, into s: inout Scenario) {
+        if let v = h["max_send_late_p99"] { s.harness.maxSendLateP99Ms = self.duration(v, "harness.max_send_late_p99", positive: true) ?? s.harness.maxSendLateP99Ms }
+        if let v = h["max_send_late"] { s.harness.maxSendLateMs = self.duration(v, "harness.max_send_late", positive: true) ?? s.harness.maxSendLateMs }
+        if let v = h["threads"] { s.harness.threads = self.int(v, "harness.threads", min: 0) ?? 0 }
+    }
+
+    private mutating func readThresholds(_ node: ScenarioNode) -> [Threshold] {
+        guard case .mapping(let entries, _) = node else {
+            self.problem(node, "thresholds", "expected a mapping like `ttfa.p95: \"< 900ms\"`")
+            return []
+        }
+        return entries.compactMap { entry in
+            let key = "thresholds.\(entry.key)"
+            guard let rule = self.string(entry.value, key) else { return nil }
+            switch Threshold.parse(metric: entry.key, rule: rule) {
+            case .success(let t): return t
+            case .failure(let e):
+                self.problem(entry.value, key, e.description)
+                return nil
+            }
+        }
+    }
+
+    // MARK: - Values
+
+    private mutating func section(_ root: ScenarioNode, _ name: String) -> ScenarioNode? {
+        guard let node = root[name] else { return nil }
+        guard case .mapping = node else {
+            self.problem(node, name, "expected a mapping of keys (\(Self.schema[name]!.sorted().joined(separator: ", ")))")
+            return nil
+        }
+        self.checkKeys(node, section: name)
+        return node
+    }
+
+    private mutating func checkKeys(_ node: ScenarioNode, section: String) {
+        guard case .mapping(let entries, _) = node, let allowed = Self.schema[section] else { return }
+        for entry in entries where !allowed.contains(entry.key) {
+            let path = section.isEmpty ? entry.key : "\(section).\(entry.key)"
+            var message = "unknown key"
+            if let guess = Self.closest(entry.key, in: allowed) { message += " (did you mean '\(guess)'?)" }
+            message += "; expected one of: \(allowed.sorted().joined(separator: ", "))"
+            self.problem(line: entry.line ?? node.line, path, message)
+        }
+    }
+
+    private mutating func string(_ node: ScenarioNode, _ key: String) -> String? {
+        guard case .scalar(let s, _) = node else {
+            self.problem(node, key, "expected a single value, not a list or mapping")
+            return nil
+        }
+        return s
+    }
+
+    private mutating func int(_ node: ScenarioNode, _ key: String, min: Int) -> Int? {
+        guard let s = self.string(node, key) else { return nil }
+        guard let v = Int(s), v >= min else {
+            self.problem(node, key, "'\(s)' is not a whole number ≥ \(min)")
+            return nil
+        }
+        return v
+    }
+
+    private mutating func duration(_ node: ScenarioNode, _ key: String, positive: Bool = false, allowNegative: Bool = false) -> Double? {
+        guard let s = self.string(node, key) else { return nil }
+        guard let ms = DurationParser.milliseconds(s), allowNegative || ms >= 0, !positive || ms > 0 else {
+            self.problem(node, key, "'\(s)' is not a \(positive ? "positive " : "")duration (expected e.g. 300ms, 1.5s, 2m)")
+            return nil
+        }
+        return ms
+    }
+
+    private mutating func choice(_ node: ScenarioNode, _ key: String, _ allowed: [String]) -> String? {
+        guard let s = self.string(node, key) else { return nil }
+        guard allowed.contains(s) else {
+            self.problem(node, key, "'\(s)' is not supported (expected one of: \(allowed.joined(separator: ", ")))")
+            return nil
+        }
+        return s
+    }
+
+    private mutating func existingFile(_ node: ScenarioNode, _ key: String, _ path: String) -> String? {
+        let resolved = path.hasPrefix("/") ? path : URL(fileURLWithPath: self.baseDirectory).appendingPathComponent(path).path
+        guard FileManager.default.isReadableFile(atPath: resolved) else {
+            self.problem(node, key, "audio file '\(path)' not found or unreadable (looked at \(resolved))")
+            return nil
+        }
+        return resolved
+    }
+
+    private mutating func problem(_ node: ScenarioNode, _ key: String, _ message: String) {
+        self.problem(line: node.line, key, message)
+    }
+
+    private mutating func problem(line: Int?, _ key: String, _ message: String) {
+        let location = line.map { "\(self.file):\($0)" } ?? self.file
+        self.problems.append("\(location): \(key.isEmpty ? "" : "\(key): ")\(message)")
+    }
+
+    /// The allowed key nearest to `key` by edit distance, when it is plausibly a typo.
+    static func closest(_ key: String, in allowed: Set<String>) -> String? {
+        var best: (word: String, distance: Int)?
+        for word in allowed.sorted() {
+            let d = Self.editDistance(key, word)
+            if best == nil || d < best!.distance { best = (word, d) }
+        }
+        guard let best, best.distance <= max(2, key.count / 3) else { return nil }
+        return best.word
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
+    }
+}

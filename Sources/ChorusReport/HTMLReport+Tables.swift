@@ -1,0 +1,89 @@
+import ChorusCore
+
+// MARK: - Tables: latency summary, gates, outcomes, cells
+
+extension HTMLReport {
+    static func summaryTable(_ a: RunAggregates) -> String {
+        var html = "<table class=\"num\"><thead><tr><th>metric</th><th>count</th><th>p50</th><th>p90</th>"
+        html += "<th class=\"hi\">p95</th><th>p99</th><th>max</th></tr></thead><tbody>"
+        for metric in RunAggregates.latencyMetrics {
+            guard let s = a.latency(named: metric.name) else { continue }
+            html += "<tr><th>\(metric.title)</th><td>\(s.count)</td><td>\(HTML.ms(s.p50))</td><td>\(HTML.ms(s.p90))</td>"
+            html += "<td class=\"hi\">\(HTML.ms(s.p95))</td><td>\(HTML.ms(s.p99))</td><td>\(HTML.ms(s.max))</td></tr>"
+        }
+        return html + "</tbody></table>"
+    }
+
+    static func gatesTable(_ gates: [GateResult]) -> String {
+        guard !gates.isEmpty else { return "<p class=\"empty\">No gates were checked for this run.</p>" }
+        let hasBaseline = gates.contains { $0.baselineRunId != nil }
+        var html = "<table class=\"num gates\"><thead><tr><th>metric</th><th>rule</th><th>observed</th>"
+        html += hasBaseline ? "<th>baseline</th>" : ""
+        html += "<th class=\"c\">result</th></tr></thead><tbody>"
+        for gate in gates {
+            let unit = GateEvaluator.unit(of: gate.metric)
+            let suffix = unit.isEmpty ? "" : " \(unit)"
+            let rule = "\(gate.comparator) \(Fixed.trimmed(gate.threshold, 3))\(suffix)"
+            let observed = gate.observed.map { Fixed.format($0, 1) + suffix } ?? "no data"
+            html += "<tr class=\"\(gate.passed ? "pass" : "fail")\"><th><code>\(HTML.escape(gate.metric))</code></th>"
+            html += "<td>\(HTML.escape(rule))</td><td>\(HTML.escape(observed))</td>"
+            if hasBaseline { html += "<td><code>\(HTML.escape(gate.baselineRunId ?? "—"))</code></td>" }
+            html += "<td><span class=\"badge \(gate.passed ? "good" : "bad")\">\(gate.passed ? "PASS" : "FAIL")</span></td></tr>"
+        }
+        return html + "</tbody></table>"
+    }
+
+    static func outcomesBlock(_ a: RunAggregates) -> String {
+        let present = Outcome.allCases.filter { a.turnOutcomes[$0] != nil || a.sessionOutcomes[$0] != nil }
+        guard !present.isEmpty else { return "<p class=\"empty\">No sessions were recorded.</p>" }
+        var html = ""
+        if a.turnCount > 0 {
+            html += "<div class=\"stack\" role=\"img\" aria-label=\"turn outcomes\">"
+            for outcome in present {
+                guard let n = a.turnOutcomes[outcome], n > 0 else { continue }
+                let pct = Double(n) / Double(a.turnCount) * 100
+                html += "<span class=\"o-\(outcome.rawValue)\" style=\"width:\(Fixed.format(pct, 3))%\" "
+                html += "title=\"\(outcome.rawValue): \(n) turns (\(Fixed.format(pct, 1)) %)\"></span>"
+            }
+            html += "</div>"
+        }
+        html += "<table class=\"num\"><thead><tr><th>outcome</th><th>turns</th><th>% of turns</th><th>sessions</th>"
+        html += "<th>% of sessions</th></tr></thead><tbody>"
+        for outcome in present {
+            let turns = a.turnOutcomes[outcome] ?? 0
+            let sessions = a.sessionOutcomes[outcome] ?? 0
+            html += "<tr><th><span class=\"chip o-\(outcome.rawValue)\"></span>\(outcome.rawValue)</th>"
+            html += "<td>\(turns)</td><td>\(Self.share(turns, a.turnCount))</td>"
+            html += "<td>\(sessions)</td><td>\(Self.share(sessions, a.sessionCount))</td></tr>"
+        }
+        html += "<tr class=\"total\"><th>all</th><td>\(a.turnCount)</td><td></td><td>\(a.sessionCount)</td><td></td></tr>"
+        html += "</tbody></table>"
+        html += "<p class=\"note\">Error rate \(HTML.percent(a.errorRatePct)) of \(a.attemptedTurns) attempted turns"
+        if a.sessionsFailedBeforeFirstTurn > 0 {
+            let n = a.sessionsFailedBeforeFirstTurn
+            html += " (including \(n) session\(n == 1 ? "" : "s") that failed before \(n == 1 ? "its" : "their") first turn)"
+        }
+        return html + "; interrupted turns are not counted as attempted.</p>"
+    }
+
+    static func cellsTable(_ report: RunReport) -> String {
+        var html = "<table class=\"num compact\"><thead><tr><th>transport</th><th class=\"l\">dialect</th>"
+        html += "<th class=\"l\">codec</th><th class=\"l\">network</th>"
+        html += "<th>sessions</th><th>turns ok</th><th>errors</th><th>TTFA p50</th><th class=\"hi\">TTFA p95</th>"
+        html += "<th>TTFA p99</th><th>audible p95</th><th>v2v p95</th><th>connect p95</th><th>stalls / min</th>"
+        html += "</tr></thead><tbody>"
+        for key in report.cellKeys {
+            guard let c = report.cells[key] else { continue }
+            html += "<tr>" + key.dimensions.map { "<th>\(HTML.escape($0))</th>" }.joined()
+            html += "<td>\(c.sessionCount)</td><td>\(c.okTurns) / \(c.attemptedTurns)</td><td>\(HTML.percent(c.errorRatePct))</td>"
+            html += "<td>\(HTML.ms(c.ttfa.p50))</td><td class=\"hi\">\(HTML.ms(c.ttfa.p95))</td><td>\(HTML.ms(c.ttfa.p99))</td>"
+            html += "<td>\(HTML.ms(c.ttfaAudible.p95))</td><td>\(HTML.ms(c.voiceToVoice.p95))</td>"
+            html += "<td>\(HTML.ms(c.connect.p95))</td><td>\(Fixed.format(c.stallsPerMinute, 2, placeholder: "—"))</td></tr>"
+        }
+        return html + "</tbody></table>"
+    }
+
+    private static func share(_ part: Int, _ whole: Int) -> String {
+        whole > 0 ? Fixed.format(Double(part) / Double(whole) * 100, 1) + " %" : "—"
+    }
+}

@@ -1,0 +1,129 @@
+import ChorusCore
+internal import GRDB
+
+// MARK: - Reading runs, sessions, samples and gates
+
+extension ResultStore {
+    /// Every run, newest first (by `started_at`, then by insertion).
+    public func runs() throws -> [RunInfo] {
+        try self.read("list runs") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started_at DESC, rowid DESC").map(Self.runInfo)
+        }
+    }
+
+    /// The run with exactly this id, or nil.
+    public func run(id: String) throws -> RunInfo? {
+        try self.read("read run \(id)") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(Self.runInfo)
+        }
+    }
+
+    /// The id a user meant: a full id, a unique prefix of one, or `latest` (the newest run).
+    ///
+    /// - Returns: nil when nothing matches (or the database holds no run, for `latest`).
+    /// - Throws: `StoreError` `.ambiguousRunId` when a prefix matches several runs, listing them.
+    public func resolveRunId(_ spec: String) throws -> String? {
+        let spec = spec.trimmingCharacters(in: .whitespaces)
+        guard !spec.isEmpty else { return nil }
+        let matches: [String] = try self.read("resolve run '\(spec)'") { db in
+            if spec == "latest" {
+                return try String.fetchAll(
+                    db, sql: "SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1")
+            }
+            if let exact = try String.fetchOne(db, sql: "SELECT id FROM runs WHERE id = ?", arguments: [spec]) {
+                return [exact]
+            }
+            return try String.fetchAll(
+                db, sql: "SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY started_at DESC LIMIT 6",
+                arguments: [spec.count, spec])
+        }
+        if matches.count > 1 {
+            let listed = matches.prefix(5).joined(separator: ", ") + (matches.count > 5 ? ", …" : "")
+            throw StoreError(.ambiguousRunId, "run id prefix '\(spec)' matches several runs (\(listed)); give more characters")
+        }
+        return matches.first
+    }
+
+    /// A run's sessions with their turns, ordered by session index, then turn index.
+    public func sessions(runId: String) throws -> [SessionResult] {
+        try self.read("read the sessions of run \(runId)") { db in
+            var turnsBySession: [Int64: [TurnResult]] = [:]
+            let turnRows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM turns WHERE run_id = ? ORDER BY session_id, turn_index", arguments: [runId])
+            while let row = try turnRows.next() {
+                turnsBySession[row["session_id"], default: []].append(try Self.turnResult(row))
+            }
+            var sessions: [SessionResult] = []
+            let sessionRows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM sessions WHERE run_id = ? ORDER BY session_index, id", arguments: [runId])
+            while let row = try sessionRows.next() {
+                let id: Int64 = row["id"]
+                sessions.append(try Self.sessionResult(row, turns: turnsBySession[id] ?? []))
+            }
+            return sessions
+        }
+    }
+
+    /// A run's harness samples in time order.
+    public func samples(runId: String) throws -> [HarnessSample] {
+        try self.read("read the harness samples of run \(runId)") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM samples WHERE run_id = ? ORDER BY t_ms", arguments: [runId]).map {
+                HarnessSample(
+                    tMs: $0["t_ms"], activeSessions: $0["active_sessions"], turnsPerSecond: $0["turns_per_s"],
+                    sendLateP99Us: $0["send_late_p99_us"], loopLagP99Us: $0["loop_lag_p99_us"], cpuPct: $0["cpu_pct"],
+                    rssMB: $0["rss_mb"])
+            }
+        }
+    }
+
+    /// A run's gate rows, in the order they were stored.
+    public func gates(runId: String) throws -> [GateResult] {
+        try self.read("read the gates of run \(runId)") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM gates WHERE run_id = ? ORDER BY rowid", arguments: [runId]).map {
+                GateResult(
+                    metric: $0["metric"], comparator: $0["comparator"], threshold: $0["threshold"],
+                    observed: $0["observed"], passed: $0["passed"], baselineRunId: $0["baseline_run_id"])
+            }
+        }
+    }
+
+    // MARK: - Rows to values
+
+    private static func runInfo(_ row: Row) throws -> RunInfo {
+        let statusWord: String = row["status"]
+        guard let status = RunInfo.Status(rawValue: statusWord) else {
+            throw StoreError(.corrupt, "run \(row["id"] as String) has an unknown status '\(statusWord)'")
+        }
+        return RunInfo(
+            id: row["id"], name: row["name"], scenarioYAML: row["scenario_yaml"], configJSON: row["config_json"],
+            startedAt: row["started_at"], endedAt: row["ended_at"], status: status, valid: row["valid"],
+            invalidReason: row["invalid_reason"], harnessVersion: row["harness_version"], host: row["host"],
+            gitCommit: row["git_commit"])
+    }
+
+    private static func outcome(_ row: Row, _ table: String) throws -> Outcome {
+        let word: String = row["outcome"]
+        guard let outcome = Outcome(rawValue: word) else {
+            let known = Outcome.allCases.map(\.rawValue).joined(separator: ", ")
+            throw StoreError(.corrupt, "\(table) row \(row["id"] as Int64) has an unknown outcome '\(word)' (known: \(known))")
+        }
+        return outcome
+    }
+
+    private static func turnResult(_ row: Row) throws -> TurnResult {
+        TurnResult(
+            turnIndex: row["turn_index"], utterance: row["utterance"], eosMs: row["eos_ms"],
+            eosLateMs: row["eos_late_ms"], ttfaMs: row["ttfa_ms"], ttfaAudibleMs: row["ttfa_audible_ms"],
+            voiceToVoiceMs: row["voice_to_voice_ms"], responseMs: row["response_ms"],
+            responseAudioMs: row["response_audio_ms"], stallCount: row["stall_count"], stallMs: row["stall_ms"],
+            outcome: try Self.outcome(row, "turns"), bargeInMs: row["bargein_ms"])
+    }
+
+    private static func sessionResult(_ row: Row, turns: [TurnResult]) throws -> SessionResult {
+        SessionResult(
+            callerIndex: row["caller_index"], sessionIndex: row["session_index"], transport: row["transport"],
+            dialect: row["dialect"], codec: row["codec"], networkProfile: row["network_profile"],
+            intendedStartMs: row["intended_start_ms"], startedMs: row["started_ms"], connectMs: row["connect_ms"],
+            endedMs: row["ended_ms"], outcome: try Self.outcome(row, "sessions"), error: row["error"], turns: turns)
+    }
+}

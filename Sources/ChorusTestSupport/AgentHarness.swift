@@ -1,0 +1,63 @@
+import ChorusAgent
+import ChorusCore
+import ChorusEngine
+import ChorusTransport
+import NIOPosix
+
+/// Runs a scenario's callers in-process against a reference agent on port 0, and hands back both sides.
+public enum AgentHarness {
+    /// What a loopback run produced: the callers' sessions and the agent's ground truth.
+    public struct Result: Sendable {
+        public var sessions: [SessionResult]
+        public var truth: [TruthRecord]
+        public var outcome: LoadRun.Outcome
+        public var runId: String
+
+        /// Per turn, (measured TTFA, agent-side latency) joined by session id and turn index.
+        public var pairs: [(measured: Double, truth: Double)] {
+            var byKey: [String: TruthRecord] = [:]
+            for t in self.truth { byKey["\(t.session)#\(t.turn)"] = t }
+            return self.sessions.flatMap { s in
+                s.turns.compactMap { turn -> (Double, Double)? in
+                    guard let ttfa = turn.ttfaMs, let t = byKey["\(self.runId)-\(s.sessionIndex)#\(turn.turnIndex)"]
+                    else { return nil }
+                    return (ttfa, t.latencyMs)
+                }
+            }
+        }
+    }
+
+    /// Starts an agent with `behavior`, runs `scenario` against it and stops both.
+    public static func run(scenario: Scenario, behavior: AgentBehavior, loopThreads: Int = 1) async throws -> Result {
+        let agent = try ReferenceAgent(behavior: behavior, replyPath: Fixtures.audio("reply.wav"), truthPath: nil)
+        let port = try await agent.start(host: "127.0.0.1", port: 0)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: loopThreads)
+        let runId = "test"
+        let load = LoadRun(
+            scenario: scenario, endpoint: WebSocketEndpoint(host: "127.0.0.1", port: port),
+            audio: try Fixtures.sharedAudio(sampleRate: scenario.target.sampleRate), runId: runId, group: group)
+        let collected = SessionCollector()
+        let outcome = await load.run(onSession: { await collected.add($0) }, onSample: { _ in })
+        try await group.shutdownGracefully()
+        await agent.stop()
+        return Result(sessions: await collected.sessions, truth: agent.truth.records, outcome: outcome, runId: runId)
+    }
+
+    /// A scenario for loopback tests: the shipped utterances, `callers` × `turns`, short think times.
+    public static func scenario(callers: Int, turns: Int, rampMs: Double = 1000) -> Scenario {
+        var s = Scenario(name: "loopback", path: "\(Fixtures.packageRoot)/Scenarios/test.yaml")
+        s.load.callers = callers
+        s.load.rampMs = rampMs
+        s.session.turns = turns
+        s.session.thinkTimeMs = 200...400
+        s.session.utterances = Fixtures.utteranceNames.map { Fixtures.audio($0) }
+        return s
+    }
+}
+
+/// Collects sessions from concurrent callers.
+public actor SessionCollector {
+    public private(set) var sessions: [SessionResult] = []
+    public init() {}
+    public func add(_ s: SessionResult) { self.sessions.append(s) }
+}

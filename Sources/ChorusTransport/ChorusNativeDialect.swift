@@ -1,0 +1,77 @@
+import Foundation
+import NIOCore
+import NIOWebSocket
+
+/// The Chorus native dialect: JSON control messages in text frames, raw PCM16 little-endian audio in binary
+/// frames (docs/dialects.md). The embedded reference agent speaks it by default.
+public struct ChorusNativeDialect: CallerDialect {
+    public let name = "chorus"
+
+    public init() {}
+
+    public func openingFrames(plan: SessionPlan, sampleRate: Int) -> [WebSocketFrame] {
+        [Self.text(#"{"type":"start","session":"\#(Self.escape(plan.sessionId))","sample_rate":\#(sampleRate),"encoding":"pcm16"}"#)]
+    }
+
+    public func endOfTurnFrame(turn: Int) -> WebSocketFrame? {
+        Self.text(#"{"type":"end_of_turn","turn":\#(turn)}"#)
+    }
+
+    public func closingFrames() -> [WebSocketFrame] {
+        [Self.text(#"{"type":"stop"}"#)]
+    }
+
+    public func event(for frame: WebSocketFrame) -> AgentEvent {
+        switch frame.opcode {
+        case .binary:
+            return .audio(frame.unmaskedData)
+        case .text:
+            guard let message = ChorusControlMessage(frame.unmaskedData) else {
+                return .error("unreadable control message: \(Self.excerpt(frame.unmaskedData))")
+            }
+            switch message.type {
+            case "response.end": return .responseEnd
+            case "ready": return .ready
+            case "error": return .error(message.message ?? "agent error")
+            default: return .ignored
+            }
+        default:
+            return .ignored
+        }
+    }
+
+    static func text(_ string: String) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: string))
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
+
+    /// The first 200 characters of a message, for `sessions.error`.
+    public static func excerpt(_ buffer: ByteBuffer) -> String {
+        String(String(buffer: buffer).prefix(200))
+    }
+}
+
+/// A decoded Chorus native control message: `{"type": …, "turn": …, …}`.
+public struct ChorusControlMessage: Sendable {
+    public var type: String
+    public var turn: Int?
+    public var session: String?
+    public var sampleRate: Int?
+    public var message: String?
+
+    /// Parses a text frame; nil when it is not a JSON object with a string `type`.
+    public init?(_ buffer: ByteBuffer) {
+        guard let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes),
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+            let type = object["type"] as? String
+        else { return nil }
+        self.type = type
+        self.turn = object["turn"] as? Int
+        self.session = object["session"] as? String
+        self.sampleRate = object["sample_rate"] as? Int
+        self.message = object["message"] as? String
+    }
+}

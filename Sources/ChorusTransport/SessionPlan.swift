@@ -1,0 +1,44 @@
+/// Everything one simulated call will do, decided before it connects (seeded, so runs repeat).
+public struct SessionPlan: Sendable {
+    public var callerIndex: Int
+    public var sessionIndex: Int
+    /// Sent to the agent so its ground-truth log can be joined with ours.
+    public var sessionId: String
+    /// Index into `SharedAudio.clips` for each turn, in order.
+    public var turnClips: [Int]
+    /// Think time after each turn's answer has finished playing, nanoseconds.
+    public var thinkNs: [Int64]
+    /// How long a turn waits for the agent's answer after the end of speech.
+    public var responseTimeoutNs: Int64
+    /// When the agent sends no end-of-response marker, this much silence after its audio ends the response.
+    public var responseEndSilenceNs: Int64
+    /// Send an explicit end-of-turn message right after the last speech frame (else rely on the agent's VAD).
+    public var sendsEndOfTurn: Bool
+    /// Received frames at or above this RMS level count as audible (TTFA audible).
+    public var audibleThresholdDBFS: Double
+    /// Player gaps longer than this are stalls.
+    public var stallThresholdNs: Int64
+    /// The run's start on the monotonic clock; every stored time is relative to it.
+    public var originNs: Int64
+    /// Seeds the caller's cheap per-frame random numbers (WebSocket mask keys).
+    public var seed: UInt64
+
+    public init(
+        callerIndex: Int, sessionIndex: Int, sessionId: String, turnClips: [Int], thinkNs: [Int64],
+        responseTimeoutNs: Int64, responseEndSilenceNs: Int64 = 1_500_000_000, sendsEndOfTurn: Bool = true,
+        audibleThresholdDBFS: Double = -45, stallThresholdNs: Int64 = 100_000_000, originNs: Int64, seed: UInt64
+    ) {
+        self.callerIndex = callerIndex
+        self.sessionIndex = sessionIndex
+        self.sessionId = sessionId
+        self.turnClips = turnClips
+        self.thinkNs = thinkNs
+        self.responseTimeoutNs = responseTimeoutNs
+        self.responseEndSilenceNs = responseEndSilenceNs
+        self.sendsEndOfTurn = sendsEndOfTurn
+        self.audibleThresholdDBFS = audibleThresholdDBFS
+        self.stallThresholdNs = stallThresholdNs
+        self.originNs = originNs
+        self.seed = seed
+    }
+}

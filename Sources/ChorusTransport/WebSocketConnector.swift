@@ -1,0 +1,134 @@
+import ChorusCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// Opens one caller's WebSocket connection, runs its session and always closes it.
+///
+/// Never throws: every failure becomes a `SessionOutcomeDetail` with an outcome, because a failed call is data.
+public enum WebSocketConnector {
+    /// What one session produced, before the engine adds its bookkeeping.
+    public struct Result: Sendable {
+        public var startedNs: Int64
+        public var connectNs: Int64?
+        public var endedNs: Int64
+        public var report: CallerReport
+    }
+
+    private enum Upgrade: Sendable {
+        case upgraded(any Channel)
+        case declined
+    }
+
+    /// Connects to `endpoint` on `stats.eventLoop`, streams the plan and returns when the call has hung up.
+    public static func run(
+        plan: SessionPlan, endpoint: WebSocketEndpoint, audio: SharedAudio, dialect: any CallerDialect,
+        stats: LoopStats, registry: CallRegistry, connectTimeout: TimeAmount = .seconds(5)
+    ) async -> Result {
+        let startedNs = Int64(NIODeadline.now().uptimeNanoseconds)
+        let loop = stats.eventLoop
+        let reportPromise = loop.makePromise(of: CallerReport.self)
+        let upgrade: EventLoopFuture<Upgrade>
+        do {
+            upgrade = try await ClientBootstrap(group: loop)
+                .connectTimeout(connectTimeout)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .connect(host: endpoint.host, port: endpoint.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try Self.configure(
+                            channel: channel, endpoint: endpoint, makeHandler: {
+                                WebSocketCallerHandler(
+                                    plan: plan, audio: audio, dialect: dialect, stats: stats, promise: reportPromise)
+                            })
+                    }
+                }
+        } catch {
+            reportPromise.fail(error)
+            return Self.failed(startedNs, .connectFailed, "connect to \(endpoint) failed: \(error)")
+        }
+        // The handshake can hang silently (a server out of file descriptors never answers), so it has its own timeout.
+        let timeout = loop.scheduleTask(in: connectTimeout) {
+            reportPromise.fail(TimeoutError())
+        }
+        let channel: any Channel
+        do {
+            switch try await Self.firstOf(upgrade, timeoutPromise: reportPromise) {
+            case .upgraded(let c):
+                channel = c
+            case .declined:
+                timeout.cancel()
+                return Self.failed(startedNs, .rejected, "the agent declined the WebSocket upgrade")
+            }
+        } catch {
+            timeout.cancel()
+            upgrade.whenSuccess { if case .upgraded(let c) = $0 { c.close(promise: nil) } }
+            let outcome: Outcome = error is TimeoutError ? .connectFailed : .connectFailed
+            return Self.failed(startedNs, outcome, "WebSocket handshake with \(endpoint) failed: \(error)")
+        }
+        timeout.cancel()
+        let connectNs = Int64(NIODeadline.now().uptimeNanoseconds) - startedNs
+        channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+        if !registry.add(channel) {
+            channel.pipeline.fireUserInboundEventTriggered(CallerInterrupt())
+        }
+        defer { registry.remove(channel) }
+        let report: CallerReport
+        do {
+            report = try await reportPromise.futureResult.get()
+        } catch {
+            report = CallerReport(turns: [], outcome: .dropped, error: "\(error)")
+        }
+        return Result(
+            startedNs: startedNs, connectNs: connectNs, endedNs: Int64(NIODeadline.now().uptimeNanoseconds),
+            report: report)
+    }
+
+    private struct TimeoutError: Error, CustomStringConvertible {
+        var description: String { "timed out" }
+    }
+
+    /// Waits for the upgrade, failing early if the report promise fails first (the handshake timeout).
+    private static func firstOf(_ upgrade: EventLoopFuture<Upgrade>, timeoutPromise: EventLoopPromise<CallerReport>)
+        async throws -> Upgrade
+    {
+        let loop = upgrade.eventLoop
+        let first = loop.makePromise(of: Upgrade.self)
+        upgrade.cascade(to: first)
+        timeoutPromise.futureResult.whenFailure { first.fail($0) }
+        return try await first.futureResult.get()
+    }
+
+    private static func configure(
+        channel: any Channel, endpoint: WebSocketEndpoint,
+        makeHandler: @escaping @Sendable () -> WebSocketCallerHandler
+    ) throws -> EventLoopFuture<Upgrade> {
+        let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(
+            maxFrameSize: 1 << 20,
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(makeHandler())
+                    return Upgrade.upgraded(channel)
+                }
+            })
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: "\(endpoint.host):\(endpoint.port)")
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.path, headers: headers)
+        let configuration = NIOTypedHTTPClientUpgradeConfiguration<Upgrade>(
+            upgradeRequestHead: head, upgraders: [upgrader],
+            notUpgradingCompletionHandler: { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    channel.close(promise: nil)
+                    return Upgrade.declined
+                }
+            })
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
+            configuration: .init(upgradeConfiguration: configuration))
+    }
+
+    private static func failed(_ startedNs: Int64, _ outcome: Outcome, _ message: String) -> Result {
+        Result(
+            startedNs: startedNs, connectNs: nil, endedNs: Int64(NIODeadline.now().uptimeNanoseconds),
+            report: CallerReport(turns: [], outcome: outcome, error: message))
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import ChorusAgent
+import ChorusCore
+import Foundation
+
+/// `chorus agent`: the reference agent as a standalone server.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent", abstract: "Run the reference voice agent (a real WebSocket server with scripted latency).")
+
+    @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free one).") var listen = "127.0.0.1:8765"
+    @Option(help: "Wire dialect.") var dialect = "chorus"
+    @Option(help: "Scripted latency from end of speech to first reply audio.") var latency = "300ms"
+    @Option(help: "Standard deviation of normal jitter added to the latency.") var jitter = "0ms"
+    @Option(help: "Latency added per turn within a session (drift).") var drift = "0ms"
+    @Option(help: "Silence after speech before the agent's VAD ends the utterance.") var hangover = "400ms"
+    @Option(help: "Reply clip (WAV/FLAC/OGG); a tone when omitted.") var reply: String?
+    @Option(help: "Append per-turn ground truth as JSON lines to this file.") var truth: String?
+    @Option(help: "Seed for the jitter.") var seed: UInt64 = 1
+    @Option(help: "Event loop threads.") var threads = 1
+    @Flag(help: "Exit when standard input closes (used when `chorus run` starts the agent).") var exitOnStdinEOF = false
+
+    func run() async throws {
+        guard self.dialect == "chorus" else { throw CLIError("--dialect: '\(self.dialect)' is not supported (expected: chorus)") }
+        var problems: [String] = []
+        func ms(_ text: String, _ flag: String, negative: Bool = false) -> Double {
+            guard let v = DurationParser.milliseconds(text), negative || v >= 0 else {
+                problems.append("--\(flag): '\(text)' is not a duration (expected e.g. 300ms, 1.5s)")
+                return 0
+            }
+            return v
+        }
+        let behavior = AgentBehavior(
+            latencyMs: ms(self.latency, "latency"), jitterMs: ms(self.jitter, "jitter"),
+            driftMsPerTurn: ms(self.drift, "drift", negative: true), hangoverMs: ms(self.hangover, "hangover"),
+            seed: self.seed)
+        let parts = self.listen.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
+            problems.append("--listen: '\(self.listen)' is not HOST:PORT")
+            throw CLIError(problems.joined(separator: "\n"))
+        }
+        if !problems.isEmpty { throw CLIError(problems.joined(separator: "\n")) }
+        let agent: ReferenceAgent
+        do {
+            agent = try ReferenceAgent(behavior: behavior, replyPath: self.reply, truthPath: self.truth, threads: self.threads)
+        } catch {
+            throw CLIError("agent: \(error)")
+        }
+        let bound: Int
+        do {
+            bound = try await agent.start(host: String(parts[0]), port: port)
+        } catch {
+            throw CLIError("agent: cannot listen on \(self.listen): \(error)")
+        }
+        print("listening on \(parts[0]):\(bound)")
+        fflush(nil)
+        await Signals.waitForTermination(orStdinEOF: self.exitOnStdinEOF)
+        await agent.stop()
+    }
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import ChorusAgent
+import ChorusAudio
+import ChorusCore
+import ChorusEngine
+import ChorusReport
+import ChorusStore
+import ChorusTransport
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// `chorus run`: load a scenario, drive its callers, store every result, render the report, apply the gates.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a scenario against a voice agent (the embedded reference agent by default).")
+
+    @Argument(help: "Scenario YAML file.") var scenario: String
+    @Option(help: "SQLite file that receives results (every run is appended).") var db = "Reports/chorus.sqlite"
+    @Option(help: "Directory for the run's report (default Reports/<run-id>).") var out: String?
+    @Option(help: "Concurrent callers (load.callers).") var callers: Int?
+    @Option(help: "Repeat sessions for this long (load.duration), e.g. 60s.") var duration: String?
+    @Option(help: "Agent URL, ws://host:port/path (target.url).") var target: String?
+    @Option(help: "Seed for every random choice (seed).") var seed: UInt64?
+    @Option(name: .customLong("set"), help: "Override any scenario key: key.path=value (repeatable).")
+    var overrides: [String] = []
+    @Option(help: "Report formats: html,csv,json.") var format = "html,csv"
+
+    func run() async throws {
+        var sets = self.overrides
+        if let callers { sets.append("load.callers=\(callers)") }
+        if let duration { sets.append("load.duration=\(duration)") }
+        if let target { sets.append("target.url=\(target)") }
+        if let seed { sets.append("seed=\(seed)") }
+        let (scenario, yaml): (Scenario, String)
+        do {
+            (scenario, yaml) = try Scenario.load(path: self.scenario, overrides: sets)
+        } catch let e as ScenarioError {
+            throw CLIError(e.description)
+        }
+        let audio = try Self.loadAudio(scenario)
+        FileLimits.raise(toAtLeast: scenario.load.callers * 2 + 256)
+
+        let store: ResultStore
+        do { store = try ResultStore(path: self.db) } catch { throw CLIError("cannot open database \(self.db): \(error)") }
+        let runId = Self.makeRunId()
+        let outDir = self.out ?? "Reports/\(runId)"
+
+        var agentProcess: EmbeddedAgentProcess?
+        let endpoint: WebSocketEndpoint
+        if let url = scenario.target.url {
+            guard let e = WebSocketEndpoint(url: url) else { throw CLIError("target.url: '\(url)' is not a ws:// URL") }
+            endpoint = e
+        } else {
+            let truthPath = "\(outDir)/agent-truth.jsonl"
+            try? FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+            let agent = try EmbeddedAgentProcess(behavior: scenario.agent, replyPath: scenario.agentReply, truthPath: truthPath)
+            agentProcess = agent
+            endpoint = WebSocketEndpoint(host: "127.0.0.1", port: agent.port)
+        }
+        defer { agentProcess?.stop() }
+
+        let info = RunInfo(
+            id: runId, name: scenario.name, scenarioYAML: yaml, configJSON: Self.json(scenario),
+            startedAt: Self.now(), harnessVersion: ChorusVersion.string, host: ProcessInfo.processInfo.hostName,
+            gitCommit: ChorusVersion.gitCommit)
+        try store.insertRun(info)
+        print("chorus run \(runId): \(scenario.name), \(scenario.load.callers) callers × \(scenario.session.turns) turns → \(endpoint)")
+
+        let threads = scenario.harness.threads > 0 ? scenario.harness.threads : System.coreCount
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let load = LoadRun(scenario: scenario, endpoint: endpoint, audio: audio, runId: runId, group: group)
+        let writer = ResultWriter(store: store, runId: runId)
+        let writerTask = Task { await writer.run() }  // cancelled after the run; flushes on the way out
+        let signals = Signals.onInterrupt { load.abort() }
+        let progress = ProgressLine()
+        let outcome = await load.run(
+            onSession: { await writer.add($0) },
+            onSample: { sample in
+                await writer.add(sample)
+                progress.show(load.progress.snapshot, active: sample.activeSessions, elapsedS: sample.tMs / 1000)
+            })
+        progress.clear()
+        _ = signals
+        writerTask.cancel()
+        await writerTask.value
+        try await writer.flush()
+        try? await group.shutdownGracefully()
+        agentProcess?.stop()
+
+        let status: RunInfo.Status = outcome.aborted ? .aborted : .completed
+        try store.finishRun(
+            id: runId, endedAt: Self.now(), status: status, valid: outcome.invalidReason == nil,
+            invalidReason: outcome.invalidReason)
+        let report = try RunReport.load(store: store, runId: runId)
+        let gates = GateEvaluator.evaluate(scenario.thresholds, report: report)
+        try store.replaceGates(gates, runId: runId)
+        let final = try RunReport.load(store: store, runId: runId)
+        let formats = Set(self.format.split(separator: ",").map { String($0) })
+        let paths = try ReportWriter.write(final, to: outDir, formats: formats)
+
+        print(TerminalSummary.render(final))
+        if agentProcess != nil, let truth = try? TruthRecord.read(path: "\(outDir)/agent-truth.jsonl") {
+            print(TruthComparison(sessions: final.sessions, truth: truth, runId: runId).line)
+        }
+        if let html = paths.first(where: { $0.hasSuffix(".html") }) { print("report: \(html)") }
+        if outcome.aborted { print("run aborted by the user; what was measured is kept (status aborted)") }
+        let failedGates = gates.filter { !$0.passed }
+        let everyCallFailed = !final.sessions.isEmpty && final.sessions.allSatisfy { $0.outcome.isError }
+        if outcome.invalidReason != nil || !failedGates.isEmpty || everyCallFailed || outcome.aborted {
+            throw ExitCode(1)
+        }
+    }
+
+    static func loadAudio(_ scenario: Scenario) throws -> SharedAudio {
+        var problems: [String] = []
+        var clips: [Utterance] = []
+        for path in scenario.session.utterances {
+            do {
+                clips.append(try Utterance.load(path: path, sampleRate: scenario.target.sampleRate))
+            } catch {
+                problems.append("\(scenario.path): session.utterances: \(error)")
+            }
+        }
+        if !problems.isEmpty { throw CLIError(problems.joined(separator: "\n")) }
+        return SharedAudio(pcm16: clips, sampleRate: scenario.target.sampleRate)
+    }
+
+    static func makeRunId() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        return "\(f.string(from: Date()))-\(String(format: "%04x", UInt16.random(in: 0...UInt16.max)))"
+    }
+
+    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+    static func json(_ scenario: Scenario) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(scenario)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

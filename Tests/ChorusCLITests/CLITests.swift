@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// Runs the built `chorus` binary the way a user would and checks exit codes, files and database rows.
+@Suite("chorus command line, end to end", .serialized)
+struct CLITests {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+        }
+        return "."
+    }()
+
+    /// The `chorus` binary next to this test bundle.
+    static let binary: String = {
+        let dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("chorus").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return "\(root)/.build/debug/chorus"
+    }()
+
+    struct Run {
+        var code: Int32
+        var out: String
+        var err: String
+    }
+
+    static func chorus(_ args: [String], cwd: String = root) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    static func tempDir() -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-cli-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    static func sqlite(_ db: String, _ sql: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print('\\n'.join('|'.join(str(x) for x in r) for r in c.execute(sys.argv[2])))", db, sql]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("run a small scenario: rows in SQLite, report files on disk", .timeLimit(.minutes(3)))
+    func runWritesDatabaseAndReports() throws {
+        let dir = Self.tempDir()
+        let db = "\(dir)/chorus.sqlite"
+        let r = try Self.chorus([
+            "run", "Scenarios/quickstart.yaml", "--db", db, "--out", "\(dir)/report", "--callers", "3",
+            "--set", "session.turns=2", "--set", "load.ramp=500ms",
+        ])
+        #expect(r.code == 0, "stdout: \(r.out)\nstderr: \(r.err)")
+        #expect(r.out.contains("report: \(dir)/report/report.html"))
+        #expect(r.out.contains("accuracy vs agent ground truth"))
+        for f in ["report.html", "turns.csv", "sessions.csv", "summary.csv", "agent-truth.jsonl"] {
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/report/\(f)"), "\(f)")
+        }
+        #expect(try Self.sqlite(db, "select count(*) from runs") == "1")
+        #expect(try Self.sqlite(db, "select status, valid from runs") == "completed|1")
+        #expect(try Self.sqlite(db, "select count(*) from sessions where outcome='ok'") == "3")
+        #expect(try Self.sqlite(db, "select count(*) from turns where outcome='ok' and ttfa_ms between 280 and 400") == "6")
+        #expect(try Self.sqlite(db, "select count(*) > 0 from samples") == "1")
+        #expect(try Self.sqlite(db, "select count(*) from gates where passed=1") == "3")
+        let runs = try Self.chorus(["runs", "--db", db])
+        #expect(runs.code == 0 && runs.out.contains("completed"))
+        let report = try Self.chorus(["report", "latest", "--db", db, "--out", "\(dir)/again"])
+        #expect(report.code == 0)
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/again/report.html"))
+    }
+
+    @Test("a typo'd key exits 2 and names the key")
+    func typoExitsTwo() throws {
+        let dir = Self.tempDir()
+        let bad = "\(dir)/bad.yaml"
+        try "load: {calers: 3}\nsession: {utterances: [\(Self.root)/Scenarios/audio/goodbye.wav]}\n"
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        let r = try Self.chorus(["run", bad, "--db", "\(dir)/x.sqlite"])
+        #expect(r.code == 2)
+        #expect(r.err.contains("load.calers") && r.err.contains("did you mean 'callers'"), "\(r.err)")
+        let v = try Self.chorus(["validate", bad])
+        #expect(v.code == 2)
+    }
+
+    @Test("a missing scenario and a bad flag value exit 2")
+    func badInputExitsTwo() throws {
+        #expect(try Self.chorus(["run", "/nonexistent.yaml"]).code == 2)
+        let r = try Self.chorus(["run", "Scenarios/quickstart.yaml", "--set", "agent.latency=soon"])
+        #expect(r.code == 2 && r.err.contains("agent.latency"))
+    }
+
+    @Test("an unreachable target records connect_failed sessions and exits 1", .timeLimit(.minutes(1)))
+    func unreachableTargetIsRecorded() throws {
+        let dir = Self.tempDir()
+        let db = "\(dir)/c.sqlite"
+        let r = try Self.chorus([
+            "run", "Scenarios/quickstart.yaml", "--db", db, "--out", "\(dir)/r", "--callers", "2",
+            "--target", "ws://127.0.0.1:9/", "--set", "load.connect_timeout=1s",
+        ])
+        #expect(r.code == 1, "\(r.out)\n\(r.err)")
+        #expect(try Self.sqlite(db, "select count(*) from sessions where outcome='connect_failed'") == "2")
+        #expect(try Self.sqlite(db, "select count(*) from runs") == "1")
+    }
+}

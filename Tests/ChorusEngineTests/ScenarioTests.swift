@@ -1,0 +1,95 @@
+import ChorusCore
+import ChorusEngine
+import ChorusTestSupport
+import Foundation
+import Testing
+
+@Suite("Scenario parsing and validation")
+struct ScenarioTests {
+    /// A scenario file path inside Scenarios/ so relative audio paths resolve.
+    let path = "\(Fixtures.packageRoot)/Scenarios/under-test.yaml"
+
+    let valid = """
+        name: t
+        target: {dialect: chorus, codec: pcm16/16000}
+        agent: {latency: 250ms}
+        load: {callers: 4, ramp: 1s}
+        session:
+          turns: 2
+          think_time: 1s..3s
+          utterances: [audio/book-a-table.wav]
+        thresholds:
+          ttfa.p95: "< 900ms"
+          errors.rate: "< 1%"
+        """
+
+    @Test func happyPathReadsEveryKey() throws {
+        let s = try Scenario.parse(yaml: self.valid, path: self.path)
+        #expect(s.name == "t")
+        #expect(s.load.callers == 4)
+        #expect(s.load.rampMs == 1000)
+        #expect(s.agent.latencyMs == 250)
+        #expect(s.session.thinkTimeMs == 1000...3000)
+        #expect(s.session.utterances.count == 1 && s.session.utterances[0].hasSuffix("Scenarios/audio/book-a-table.wav"))
+        #expect(s.thresholds.count == 2)
+        #expect(s.thresholds.contains(Threshold(metric: "ttfa.p95", comparator: .lessThan, limit: 900)))
+        #expect(s.thresholds.contains(Threshold(metric: "errors.rate", comparator: .lessThan, limit: 1)))
+    }
+
+    @Test func overridesApplyBeforeValidation() throws {
+        let s = try Scenario.parse(
+            yaml: self.valid, path: self.path, overrides: ["agent.latency=500ms", "load.callers=20", "agent.jitter=5ms"])
+        #expect(s.agent.latencyMs == 500)
+        #expect(s.agent.jitterMs == 5)
+        #expect(s.load.callers == 20)
+    }
+
+    @Test(arguments: [
+        ("load: {calers: 3}", "load.calers", "did you mean 'callers'"),
+        ("agent: {latency: fast}", "agent.latency", "not a duration"),
+        ("thresholds: {ttfa.p95: \"900ms\"}", "thresholds.ttfa.p95", "no comparator"),
+        ("thresholds: {ttfa.p42: \"< 9ms\"}", "thresholds.ttfa.p42", "unknown metric"),
+        ("thresholds: {errors.rate: \"< 1\"}", "thresholds.errors.rate", "percentage"),
+        ("target: {codec: opus/7}", "target.codec", "not supported"),
+        ("target: {dialect: klingon}", "target.dialect", "expected one of"),
+        ("load: {callers: 0}", "load.callers", "whole number"),
+        ("session: {utterances: [audio/missing.wav]}", "session.utterances[0]", "not found"),
+        ("target: {url: http://x}", "target.url", "not a ws://"),
+        ("bogus: 1", "bogus", "unknown key"),
+    ])
+    func sadPathsNameTheKey(yaml: String, key: String, expected: String) throws {
+        let text = yaml.hasPrefix("session") ? yaml : yaml + "\nsession: {utterances: [audio/book-a-table.wav]}"
+        let error = try #require(throws: ScenarioError.self) { try Scenario.parse(yaml: text, path: self.path) }
+        let line = try #require(error.problems.first { $0.contains(key) }, "\(error.problems)")
+        #expect(line.contains(expected), "\(line)")
+        #expect(line.hasPrefix(self.path), "names the file: \(line)")
+    }
+
+    @Test func everyProblemIsReportedAtOnce() throws {
+        let yaml = """
+            load: {calers: 3, ramp: soon}
+            agent: {latency: -5ms}
+            session: {utterances: [audio/nope.wav], turns: zero}
+            """
+        let error = try #require(throws: ScenarioError.self) { try Scenario.parse(yaml: yaml, path: self.path) }
+        #expect(error.problems.count == 5, "\(error.problems)")
+        #expect(error.problems.contains { $0.contains(":1:") && $0.contains("load.calers") }, "with line numbers")
+    }
+
+    @Test func invalidYAMLIsAProblemNotACrash() throws {
+        let error = try #require(throws: ScenarioError.self) { try Scenario.parse(yaml: "a: [1, 2", path: self.path) }
+        #expect(error.problems.first?.contains("invalid YAML") == true)
+    }
+
+    @Test func missingFileNamesThePath() throws {
+        let error = try #require(throws: ScenarioError.self) { try Scenario.load(path: "/nonexistent/x.yaml") }
+        #expect(error.description.contains("/nonexistent/x.yaml"))
+    }
+
+    @Test func shippedScenariosValidate() throws {
+        let dir = "\(Fixtures.packageRoot)/Scenarios"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }
+        #expect(!files.isEmpty)
+        for f in files { _ = try Scenario.load(path: "\(dir)/\(f)") }
+    }
+}

@@ -1,0 +1,184 @@
+import ChorusCore
+import ChorusStore
+import Foundation
+import Testing
+
+@Suite("ResultStore")
+struct ResultStoreTests {
+    /// The public SQLite contract of design.md §3 (plus the columns this version adds).
+    static let contract: [String: [String]] = [
+        "runs": [
+            "id", "name", "scenario_yaml", "config_json", "started_at", "ended_at", "status", "valid", "invalid_reason",
+            "harness_version", "host", "git_commit",
+        ],
+        "sessions": [
+            "id", "run_id", "caller_index", "session_index", "transport", "dialect", "codec", "network_profile",
+            "intended_start_ms", "started_ms", "connect_ms", "ended_ms", "turns_completed", "outcome", "error",
+        ],
+        "turns": [
+            "id", "run_id", "session_id", "turn_index", "utterance", "eos_ms", "eos_late_ms", "ttfa_ms",
+            "ttfa_audible_ms", "voice_to_voice_ms", "response_ms", "response_audio_ms", "stall_count", "stall_ms",
+            "outcome", "bargein_ms",
+        ],
+        "network_stats": [
+            "run_id", "session_id", "direction", "packets_sent", "packets_received", "lost", "late", "reordered",
+            "duplicated", "jitter_ms", "effective_loss_pct", "concealed_ms", "r_factor", "mos",
+        ],
+        "samples": [
+            "run_id", "t_ms", "active_sessions", "turns_per_s", "send_late_p99_us", "loop_lag_p99_us", "cpu_pct",
+            "rss_mb",
+        ],
+        "gates": ["run_id", "metric", "comparator", "threshold", "observed", "passed", "baseline_run_id"],
+    ]
+
+    @Test func migrationCreatesEveryContractTableAndColumn() async throws {
+        try await StoreFixtures.withStore { store in
+            let tables = try store.tableNames()
+            for (table, columns) in Self.contract {
+                #expect(tables.contains(table), "missing table \(table)")
+                #expect(try store.columns(ofTable: table) == columns, "columns of \(table)")
+            }
+            let types = try store.rawRows(sql: "SELECT name, type FROM pragma_table_info('turns')")
+            for row in types where row["name"]?.description.hasSuffix("_ms") == true {
+                #expect(row["type"] == .text("REAL"), "\(row["name"]!) should be REAL")
+            }
+            let indexes = try store.rawRows(sql: "SELECT tbl_name FROM sqlite_master WHERE type = 'index'")
+                .compactMap { $0["tbl_name"]?.description }
+            #expect(indexes.contains("turns") && indexes.contains("sessions"))
+            let mode = try store.rawRows(sql: "PRAGMA journal_mode").first?.values.first
+            #expect(mode == .text("wal"))
+        }
+    }
+
+    @Test func runWithSessionsAndTurnsReadsBackEqual() async throws {
+        try await StoreFixtures.withStore { store in
+            let run = StoreFixtures.run("run-1")
+            try store.insertRun(run)
+            var sessions = (0..<4).map { StoreFixtures.session($0) }
+            sessions[2].outcome = .dropped
+            sessions[2].error = "connection reset by peer"
+            sessions[2].turns[2].outcome = .dropped
+            try store.insertSessions(sessions.reversed(), runId: "run-1")
+            #expect(try store.run(id: "run-1") == run)
+            #expect(try store.sessions(runId: "run-1") == sessions)
+            #expect(try store.sessions(runId: "other").isEmpty)
+            #expect(try StoreFixtures.count("turns", in: store) == 12)
+            let completed = try store.rawRows(sql: "SELECT turns_completed FROM sessions WHERE session_index = 2")
+            #expect(completed.first?["turns_completed"] == .integer(2))
+        }
+    }
+
+    @Test func finishRunRecordsTheEndAndRejectsUnknownIds() async throws {
+        try await StoreFixtures.withStore { store in
+            try store.insertRun(StoreFixtures.run("run-1"))
+            try store.finishRun(
+                id: "run-1", endedAt: "2025-01-01T10:01:00Z", status: .completed, valid: false,
+                invalidReason: "send lateness p99 12.0 ms > 5 ms")
+            let run = try #require(try store.run(id: "run-1"))
+            #expect(run.status == .completed && run.endedAt == "2025-01-01T10:01:00Z")
+            #expect(!run.valid && run.invalidReason == "send lateness p99 12.0 ms > 5 ms")
+            let error = #expect(throws: StoreError.self) {
+                try store.finishRun(id: "nope", endedAt: "x", status: .aborted, valid: true, invalidReason: nil)
+            }
+            #expect(error?.code == .runNotFound)
+            #expect(error?.description.contains("nope") == true)
+        }
+    }
+
+    @Test func resolvesLatestFullIdsAndUniquePrefixes() async throws {
+        try await StoreFixtures.withStore { store in
+            #expect(try store.resolveRunId("latest") == nil)
+            try store.insertRun(StoreFixtures.run("20250101-aaaa", startedAt: "2025-01-01T10:00:00Z"))
+            try store.insertRun(StoreFixtures.run("20250102-bbbb", startedAt: "2025-01-02T10:00:00Z"))
+            try store.insertRun(StoreFixtures.run("20250102-bbcc", startedAt: "2025-01-02T09:00:00Z"))
+            #expect(try store.resolveRunId("latest") == "20250102-bbbb")
+            #expect(try store.runs().map(\.id) == ["20250102-bbbb", "20250102-bbcc", "20250101-aaaa"])
+            #expect(try store.resolveRunId("20250101") == "20250101-aaaa")
+            #expect(try store.resolveRunId("20250102-bbc") == "20250102-bbcc")
+            #expect(try store.resolveRunId("20250102-bbbb") == "20250102-bbbb")
+            #expect(try store.resolveRunId("2026") == nil)
+            let error = #expect(throws: StoreError.self) { try store.resolveRunId("20250102") }
+            #expect(error?.code == .ambiguousRunId)
+        }
+    }
+
+    @Test func nilFieldsAreStoredAsNullAndReadBackAsNil() async throws {
+        try await StoreFixtures.withStore { store in
+            try store.insertRun(
+                RunInfo(
+                    id: "r", name: "n", scenarioYAML: "", configJSON: "{}", startedAt: "2025-01-01T00:00:00Z",
+                    harnessVersion: "0", host: "h"))
+            let bare = TurnResult(turnIndex: 0, utterance: "u.wav", outcome: .noResponse)
+            let session = SessionResult(
+                callerIndex: 0, sessionIndex: 0, transport: "websocket", dialect: "chorus", codec: "pcm16/16000",
+                networkProfile: "clean", intendedStartMs: 0, startedMs: 0, connectMs: nil, endedMs: 5,
+                outcome: .connectFailed, error: nil, turns: [bare])
+            try store.insertSessions([session], runId: "r")
+            let turn = try #require(try store.rawRows(sql: "SELECT * FROM turns").first)
+            for column in [
+                "eos_ms", "eos_late_ms", "ttfa_ms", "ttfa_audible_ms", "voice_to_voice_ms", "response_ms",
+                "response_audio_ms", "bargein_ms",
+            ] {
+                #expect(turn[column] == .null, "turns.\(column)")
+            }
+            let row = try #require(try store.rawRows(sql: "SELECT connect_ms, error FROM sessions").first)
+            #expect(row["connect_ms"] == StoredValue.null)
+            let errorColumn = row["error"]
+            #expect(errorColumn == StoredValue.null)
+            let run = try #require(try store.rawRows(sql: "SELECT ended_at, invalid_reason, git_commit FROM runs").first)
+            #expect(run.values.allSatisfy { $0.isNull })
+            #expect(try store.sessions(runId: "r") == [session])
+            #expect(try store.run(id: "r")?.gitCommit == nil)
+        }
+    }
+
+    @Test func samplesAndGatesRoundTripAndGatesAreReplaced() async throws {
+        try await StoreFixtures.withStore { store in
+            let samples = (0..<5).map(StoreFixtures.sample)
+            try store.insertSamples(samples.reversed(), runId: "r")
+            #expect(try store.samples(runId: "r") == samples)
+            let first = [
+                GateResult(metric: "ttfa.p95", comparator: "<", threshold: 900, observed: 812.5, passed: true),
+                GateResult(metric: "errors.rate", comparator: "<", threshold: 1, observed: nil, passed: false),
+            ]
+            try store.replaceGates(first, runId: "r")
+            #expect(try store.gates(runId: "r") == first)
+            let second = [
+                GateResult(
+                    metric: "ttfa.p99", comparator: "<=", threshold: 1200, observed: 1300, passed: false,
+                    baselineRunId: "base")
+            ]
+            try store.replaceGates(second, runId: "r")
+            #expect(try store.gates(runId: "r") == second)
+        }
+    }
+
+    @Test func reopeningKeepsDataAndMigratesOnce() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-reopen-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("chorus.sqlite").path
+        do {
+            let store = try ResultStore(path: path)
+            try store.insertRun(StoreFixtures.run("kept"))
+        }
+        let again = try ResultStore(path: path)
+        #expect(try again.runs().map(\.id) == ["kept"])
+    }
+
+    @Test func unopenableFileThrowsAMessageNamingIt() {
+        let error = #expect(throws: StoreError.self) {
+            _ = try ResultStore(path: "/proc/chorus-cannot-exist/results.sqlite")
+        }
+        #expect(error?.code == .open)
+        #expect(error?.description.contains("/proc/chorus-cannot-exist") == true)
+    }
+
+    @Test func duplicateRunIdIsAWriteErrorNamingTheRun() async throws {
+        try await StoreFixtures.withStore { store in
+            try store.insertRun(StoreFixtures.run("dup"))
+            let error = #expect(throws: StoreError.self) { try store.insertRun(StoreFixtures.run("dup")) }
+            #expect(error?.code == .write)
+            #expect(error?.description.contains("dup") == true)
+        }
+    }
+}
