@@ -4,8 +4,10 @@ import Foundation
 /// Process signals for the CLI: Ctrl-C and SIGTERM end runs cleanly instead of killing the process.
 enum Signals {
     /// Calls `handler` once on the first SIGINT or SIGTERM; the returned sources must be kept alive.
-    static func onInterrupt(_ handler: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { sig in
+    static func onInterrupt(
+        signals: [Int32] = [SIGINT, SIGTERM], _ handler: @escaping @Sendable () -> Void
+    ) -> [any DispatchSourceSignal] {
+        signals.map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler(handler: handler)
@@ -15,10 +17,14 @@ enum Signals {
     }
 
     /// Returns on SIGINT/SIGTERM, or when standard input reaches end of file if asked to.
+    ///
+    /// A child of `chorus run` (orStdinEOF) ignores SIGINT: Ctrl-C in a terminal reaches the whole process group,
+    /// and the agent must keep answering while the parent hangs its calls up cleanly.
     static func waitForTermination(orStdinEOF: Bool) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let once = Once(continuation)
-            let sources = Self.onInterrupt { once.resume() }
+            if orStdinEOF { signal(SIGINT, SIG_IGN) }
+            let sources = Self.onInterrupt(signals: orStdinEOF ? [SIGTERM] : [SIGINT, SIGTERM]) { once.resume() }
             if orStdinEOF {
                 Thread.detachNewThread {
                     while FileHandle.standardInput.availableData.count > 0 {}

@@ -122,3 +122,32 @@ struct CLITests {
         #expect(try Self.sqlite(db, "select count(*) from runs") == "1")
     }
 }
+
+extension CLITests {
+    @Test("Ctrl-C stops the run cleanly: status aborted, what was measured is kept, exit 1", .timeLimit(.minutes(1)))
+    func interruptKeepsMeasurements() throws {
+        let dir = Self.tempDir()
+        let db = "\(dir)/i.sqlite"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["run", "Scenarios/quickstart.yaml", "--db", db, "--out", "\(dir)/r", "--callers", "4"]
+        p.currentDirectoryURL = URL(fileURLWithPath: Self.root)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Wait until the first turn has been answered (a session row is only written at hang-up, so poll the agent's truth).
+        let truth = "\(dir)/r/agent-truth.jsonl"
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: truth, encoding: .utf8), !text.isEmpty { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+        #expect(try Self.sqlite(db, "select status from runs") == "aborted")
+        #expect(try Self.sqlite(db, "select count(*) from sessions") == "4")
+        #expect(try Self.sqlite(db, "select count(*) >= 1 from turns where ttfa_ms is not null") == "1")
+        #expect(try Self.sqlite(db, "select count(*) from sessions where outcome='interrupted'") == "4")
+    }
+}
