@@ -30,10 +30,14 @@ let package = Package(
 
         .target(name: "ChorusCore"),
         .target(name: "ChorusAudio", dependencies: ["ChorusCore", "COpus", "CSndFile", "CSampleRate"]),
-        .target(name: "ChorusTransport", dependencies: ["ChorusCore", "ChorusAudio"] + nio),
+        .target(name: "ChorusNetwork", dependencies: ["ChorusCore"]),
+        .target(name: "ChorusRTP", dependencies: ["ChorusCore", "ChorusAudio"]),
+        .target(name: "ChorusTransport", dependencies: ["ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusRTP"] + nio),
         .target(
             name: "ChorusAgent",
-            dependencies: ["ChorusCore", "ChorusAudio", "ChorusTransport", .product(name: "Logging", package: "swift-log")] + nio
+            dependencies: [
+                "ChorusCore", "ChorusAudio", "ChorusRTP", "ChorusTransport", .product(name: "Logging", package: "swift-log"),
+            ] + nio
         ),
         .target(
             name: "ChorusEngine",
@@ -60,6 +64,8 @@ let package = Package(
         .testTarget(name: "ChorusCoreTests", dependencies: ["ChorusCore"]),
         .testTarget(name: "ChorusAudioTests", dependencies: ["ChorusAudio", "ChorusCore"]),
         .testTarget(name: "ChorusEngineTests", dependencies: ["ChorusEngine", "ChorusCore", "ChorusTestSupport"]),
+        .testTarget(name: "ChorusNetworkTests", dependencies: ["ChorusNetwork", "ChorusCore"]),
+        .testTarget(name: "ChorusRTPTests", dependencies: ["ChorusRTP", "ChorusAudio", "ChorusCore"]),
         .testTarget(name: "ChorusTransportTests", dependencies: ["ChorusTransport", "ChorusCore"]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),
         .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),
