@@ -1,3 +1,4 @@
+import ChorusCore
 import ChorusAudio
 import ChorusTransport
 import NIOCore

@@ -1,3 +1,4 @@
+import ChorusCore
 import ChorusTransport
 import NIOConcurrencyHelpers
 import NIOCore

@@ -22,6 +22,8 @@ public final class HarnessMonitor: Sendable {
         public var loopLagUs = LatencyHistogram()
         public var framesSent: UInt64 = 0
         public var framesReceived: UInt64 = 0
+        /// Open-model arrivals refused because `load.max_concurrency` sessions were already running.
+        public var droppedSessions = 0
     }
 
     /// Samples every `interval` until cancelled, handing each sample to `emit`; returns the run's totals.
@@ -36,10 +38,8 @@ public final class HarnessMonitor: Sendable {
             var active = 0
             var turns: UInt64 = 0
             for s in self.stats {
-                let submitted = Self.nowNs()
-                guard let (snap, ranNs) = try? await s.eventLoop.submit({ (s.snapshotAndReset(), Self.nowNs()) }).get()
-                else { continue }
-                lag.record((ranNs - submitted) / 1000)
+                guard let snap = try? await s.eventLoop.submit({ s.snapshotAndReset() }).get() else { continue }
+                lag.merge(snap.loopLagUs)
                 sendLate.merge(snap.sendLateUs)
                 active += snap.activeSessions
                 turns += snap.turnsFinished
@@ -66,10 +66,16 @@ public final class HarnessMonitor: Sendable {
 
     /// Why the run is invalid, or nil when the harness kept its schedule.
     public static func verdict(_ totals: Totals, harness: Scenario.Harness) -> String? {
-        guard totals.sendLateUs.count > 0 else { return nil }
+        var reasons: [String] = []
+        let lag999 = Double(totals.loopLagUs.value(atPercentile: 99.9)) / 1000
+        if lag999 > harness.maxLoopLagP999Ms {
+            reasons.append(String(format: "event-loop lag p99.9 %.1f ms > %.1f ms", lag999, harness.maxLoopLagP999Ms))
+        }
+        if totals.droppedSessions > 0 {
+            reasons.append("\(totals.droppedSessions) sessions could not start at their intended time (dropped)")
+        }
         let p99 = Double(totals.sendLateUs.value(atPercentile: 99)) / 1000
         let max = Double(totals.sendLateUs.max) / 1000
-        var reasons: [String] = []
         if p99 > harness.maxSendLateP99Ms {
             reasons.append(String(format: "send lateness p99 %.1f ms > %.1f ms", p99, harness.maxSendLateP99Ms))
         }

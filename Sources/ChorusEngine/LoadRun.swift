@@ -4,8 +4,11 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// Drives a scenario's callers against one endpoint: the closed model with a ramp, sessions repeated until
-/// `load.duration` when it is set, every session's result handed to `onSession` as it ends.
+/// Drives a scenario's sessions against one endpoint and hands every session's result to `onSession` as it ends.
+///
+/// Load models (docs/load-models.md): closed with a ramp (one session per caller, or back to back until
+/// `load.duration`), closed in stages (stepped and spike ramps), and open (`load.arrival_rate`, Poisson or
+/// uniform arrivals on intended times, capped by `load.max_concurrency`).
 public final class LoadRun: Sendable {
     public let scenario: Scenario
     public let endpoint: WebSocketEndpoint
@@ -13,7 +16,8 @@ public final class LoadRun: Sendable {
     public let runId: String
     private let group: any EventLoopGroup
     private let registry = CallRegistry()
-    private let nextSession = NIOLockedValueBox(0)
+    private let counters = NIOLockedValueBox((nextSession: 0, running: 0, dropped: 0))
+    private let stoppedByUser = NIOLockedValueBox(false)
     public let progress = RunProgress()
 
     /// What a finished run reports about itself.
@@ -31,88 +35,185 @@ public final class LoadRun: Sendable {
         self.group = group
     }
 
-    /// Stops the run: calls in progress hang up (their turns are kept as `interrupted`), no new call starts.
-    public func stop() {
+    /// Stops the run at the user's request (Ctrl-C): calls in progress hang up, their turns kept as
+    /// `interrupted`; no new call starts; the run's status becomes `aborted`.
+    public func abort() {
+        self.stoppedByUser.withLockedValue { $0 = true }
         self.registry.interruptAll()
     }
 
-    /// Whether `stop()` was called.
-    public var isStopped: Bool { self.registry.isStopped }
-
-    /// Runs to completion (or until `stop()`), reporting sessions and harness samples as they happen.
+    /// Runs to completion (or until `abort()`), reporting sessions and harness samples as they happen.
     public func run(
         onSession: @escaping @Sendable (SessionResult) async -> Void,
         onSample: @escaping @Sendable (HarnessSample) async -> Void
     ) async -> Outcome {
         let loops = Array(self.group.makeIterator())
         let stats = loops.map { LoopStats(eventLoop: $0) }
-        let originNs = Int64(NIODeadline.now().uptimeNanoseconds)
-        let planner = SessionPlanner(scenario: self.scenario, clipCount: self.audio.clips.count, runId: self.runId, originNs: originNs)
-        let schedule = RampedClosedSchedule(callers: self.scenario.load.callers, rampNs: Int64(self.scenario.load.rampMs * 1e6))
+        for s in stats {
+            s.eventLoop.execute { s.startLagProbe() }
+        }
+        let originNs = Self.nowNs()
+        let context = SessionContext(
+            planner: SessionPlanner(scenario: self.scenario, clipCount: self.audio.clips.count, runId: self.runId, originNs: originNs),
+            stats: stats, onSession: onSession)
         let monitor = HarnessMonitor(stats: stats, originNs: originNs)
+        let monitorTask = Task { await monitor.run(emit: onSample) }  // cancelled below once every session is done
         let endNs = self.scenario.load.durationMs.map { originNs + Int64($0 * 1e6) }
-
-        let monitorTask = Task { await monitor.run(emit: onSample) }  // cancelled below once every caller is done
+            ?? self.scenario.load.stages.map { originNs + StagedSchedule(stages: $0).totalNs }
         let deadlineTask = Task { [registry = self.registry, scenario = self.scenario] in
-            // With a duration, sessions still running after it plus a grace period are interrupted.
+            // Sessions still running a grace period after the load's end are interrupted.
             guard let endNs else { return }
             let graceNs = Int64((scenario.session.responseTimeoutMs + 5000) * 1e6)
-            let waitNs = endNs + graceNs - Int64(NIODeadline.now().uptimeNanoseconds)
-            try? await Task.sleep(for: .nanoseconds(max(0, waitNs)))
+            try? await Task.sleep(for: .nanoseconds(max(0, endNs + graceNs - Self.nowNs())))
             if !Task.isCancelled { registry.interruptAll() }
         }
-        await withTaskGroup(of: Void.self) { group in
-            for caller in 0..<self.scenario.load.callers {
-                group.addTask {
-                    await self.runCaller(
-                        caller, startNs: originNs + schedule.startOffsetNs(ofCaller: caller), endNs: endNs,
-                        stats: stats[caller % stats.count], planner: planner, onSession: onSession)
-                }
-            }
+
+        if let rate = self.scenario.load.arrivalRate {
+            await self.runOpen(rate: rate, originNs: originNs, context: context)
+        } else {
+            await self.runClosed(originNs: originNs, context: context)
         }
+
         deadlineTask.cancel()
         monitorTask.cancel()
-        let totals = await monitorTask.value
+        var totals = await monitorTask.value
+        for s in stats {
+            try? await s.eventLoop.submit { s.stopLagProbe() }.get()
+        }
+        totals.droppedSessions = self.counters.withLockedValue { $0.dropped }
         return Outcome(
-            aborted: self.registry.isStopped && endNs == nil || self.stoppedByUser.withLockedValue { $0 },
+            aborted: self.stoppedByUser.withLockedValue { $0 },
             invalidReason: HarnessMonitor.verdict(totals, harness: self.scenario.harness), totals: totals)
     }
 
-    private let stoppedByUser = NIOLockedValueBox(false)
+    // MARK: - Load models
 
-    /// Marks the stop as the user's (Ctrl-C) rather than the duration's, then stops.
-    public func abort() {
-        self.stoppedByUser.withLockedValue { $0 = true }
-        self.stop()
+    private struct SessionContext: Sendable {
+        let planner: SessionPlanner
+        let stats: [LoopStats]
+        let onSession: @Sendable (SessionResult) async -> Void
     }
 
-    private func runCaller(
-        _ caller: Int, startNs: Int64, endNs: Int64?, stats: LoopStats, planner: SessionPlanner,
-        onSession: @Sendable (SessionResult) async -> Void
-    ) async {
-        var intendedNs = startNs
-        repeat {
-            let waitNs = intendedNs - Int64(NIODeadline.now().uptimeNanoseconds)
-            if waitNs > 0 { try? await Task.sleep(for: .nanoseconds(waitNs)) }
-            if self.registry.isStopped { return }
-            let index = self.nextSession.withLockedValue { n -> Int in
-                defer { n += 1 }
-                return n
+    private func runClosed(originNs: Int64, context: SessionContext) async {
+        let load = self.scenario.load
+        let stages = load.stages ?? load.durationMs.map { [LoadStage(callers: load.callers, durationMs: $0, rampMs: load.rampMs)] }
+        await withTaskGroup(of: Void.self) { group in
+            if let stages {
+                let schedule = StagedSchedule(stages: stages)
+                for slot in 0..<schedule.maxCallers {
+                    let windows = schedule.windows(ofSlot: slot)
+                    group.addTask { await self.runSlot(slot, windows: windows, originNs: originNs, context: context) }
+                }
+            } else {
+                // One session per caller, started evenly over the ramp.
+                let schedule = RampedClosedSchedule(callers: load.callers, rampNs: Int64(load.rampMs * 1e6))
+                for slot in 0..<load.callers {
+                    let startNs = originNs + schedule.startOffsetNs(ofCaller: slot)
+                    group.addTask {
+                        guard await self.sleep(until: startNs) else { return }
+                        await self.runSession(caller: slot, intendedNs: startNs, context: context)
+                    }
+                }
             }
-            let plan = planner.plan(callerIndex: caller, sessionIndex: index)
-            let r = await WebSocketConnector.run(
-                plan: plan, endpoint: self.endpoint, audio: self.audio, dialect: ChorusNativeDialect(), stats: stats,
-                registry: self.registry, connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
-            let origin = planner.originNs
-            let result = SessionResult(
-                callerIndex: caller, sessionIndex: index, transport: self.scenario.target.transport,
-                dialect: self.scenario.target.dialect, codec: self.scenario.target.codec, networkProfile: "clean",
-                intendedStartMs: Double(intendedNs - origin) / 1e6, startedMs: Double(r.startedNs - origin) / 1e6,
-                connectMs: r.connectNs.map { Double($0) / 1e6 }, endedMs: Double(r.endedNs - origin) / 1e6,
-                outcome: r.report.outcome, error: r.report.error, turns: r.report.turns)
-            self.progress.add(result)
-            await onSession(result)
-            intendedNs = max(intendedNs, Int64(NIODeadline.now().uptimeNanoseconds))
-        } while endNs.map { intendedNs < $0 } ?? false
+        }
     }
+
+    /// Runs sessions back to back in each of the slot's windows.
+    private func runSlot(_ slot: Int, windows: [StagedSchedule.Window], originNs: Int64, context: SessionContext) async {
+        for window in windows {
+            var intendedNs = originNs + window.startNs
+            while intendedNs < originNs + window.endNs {
+                guard await self.sleep(until: intendedNs) else { return }
+                await self.runSession(caller: slot, intendedNs: intendedNs, context: context)
+                intendedNs = max(intendedNs, Self.nowNs())
+            }
+        }
+    }
+
+    private func runOpen(rate: Double, originNs: Int64, context: SessionContext) async {
+        var arrivals = OpenArrivals(
+            ratePerSecond: rate, process: self.scenario.load.arrivals,
+            durationNs: Int64((self.scenario.load.durationMs ?? 0) * 1e6), seed: self.scenario.seed)
+        let cap = self.scenario.load.maxConcurrency ?? Int.max
+        await withTaskGroup(of: Void.self) { group in
+            var caller = 0
+            while let offset = arrivals.next() {
+                let intendedNs = originNs + offset
+                guard await self.sleep(until: intendedNs) else { break }
+                let admitted = self.counters.withLockedValue { c -> Bool in
+                    guard c.running < cap else {
+                        c.dropped += 1
+                        return false
+                    }
+                    return true
+                }
+                let slot = caller
+                caller += 1
+                if admitted {
+                    group.addTask { await self.runSession(caller: slot, intendedNs: intendedNs, context: context) }
+                } else {
+                    await self.recordDropped(caller: slot, intendedNs: intendedNs, context: context)
+                }
+            }
+        }
+    }
+
+    // MARK: - Sessions
+
+    /// Sleeps until a monotonic instant; false when the run was stopped meanwhile.
+    private func sleep(until ns: Int64) async -> Bool {
+        let waitNs = ns - Self.nowNs()
+        if waitNs > 0 { try? await Task.sleep(for: .nanoseconds(waitNs)) }
+        return !self.registry.isStopped
+    }
+
+    private func runSession(caller: Int, intendedNs: Int64, context: SessionContext) async {
+        let index = self.counters.withLockedValue { c -> Int in
+            c.running += 1
+            defer { c.nextSession += 1 }
+            return c.nextSession
+        }
+        let plan = context.planner.plan(callerIndex: caller, sessionIndex: index)
+        let r = await WebSocketConnector.run(
+            plan: plan, endpoint: self.endpoint, audio: self.audio, dialect: ChorusNativeDialect(),
+            stats: context.stats[index % context.stats.count], registry: self.registry,
+            connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
+        self.counters.withLockedValue { $0.running -= 1 }
+        let origin = context.planner.originNs
+        let result = self.sessionResult(
+            caller: caller, index: index, intendedNs: intendedNs, origin: origin, startedNs: r.startedNs,
+            connectNs: r.connectNs, endedNs: r.endedNs, outcome: r.report.outcome, error: r.report.error,
+            turns: r.report.turns)
+        self.progress.add(result)
+        await context.onSession(result)
+    }
+
+    private func recordDropped(caller: Int, intendedNs: Int64, context: SessionContext) async {
+        let index = self.counters.withLockedValue { c -> Int in
+            defer { c.nextSession += 1 }
+            return c.nextSession
+        }
+        let now = Self.nowNs()
+        let result = self.sessionResult(
+            caller: caller, index: index, intendedNs: intendedNs, origin: context.planner.originNs, startedNs: now,
+            connectNs: nil, endedNs: now, outcome: .dropped,
+            error: "not started: \(self.scenario.load.maxConcurrency ?? 0) sessions already in progress (load.max_concurrency)",
+            turns: [])
+        self.progress.add(result)
+        await context.onSession(result)
+    }
+
+    private func sessionResult(
+        caller: Int, index: Int, intendedNs: Int64, origin: Int64, startedNs: Int64, connectNs: Int64?, endedNs: Int64,
+        outcome: ChorusCore.Outcome, error: String?, turns: [TurnResult]
+    ) -> SessionResult {
+        SessionResult(
+            callerIndex: caller, sessionIndex: index, transport: self.scenario.target.transport,
+            dialect: self.scenario.target.dialect, codec: self.scenario.target.codec, networkProfile: "clean",
+            intendedStartMs: Double(intendedNs - origin) / 1e6, startedMs: Double(startedNs - origin) / 1e6,
+            connectMs: connectNs.map { Double($0) / 1e6 }, endedMs: Double(endedNs - origin) / 1e6,
+            outcome: outcome, error: error, turns: turns)
+    }
+
+    static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
 }

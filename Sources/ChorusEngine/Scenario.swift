@@ -1,4 +1,4 @@
-import ChorusAgent
+
 import ChorusCore
 
 /// A validated scenario: what to call, how hard, what each caller says, and what counts as passing.
@@ -25,6 +25,16 @@ public struct Scenario: Sendable, Codable, Hashable {
         /// When set, callers repeat sessions until this much time has passed; otherwise one session each.
         public var durationMs: Double?
         public var connectTimeoutMs: Double = 5000
+        /// Open model: sessions per second arriving whatever the agent does; nil for the closed model.
+        public var arrivalRate: Double?
+        public var arrivals: OpenArrivals.Process = .poisson
+        /// Open model: arrivals beyond this many sessions in progress are dropped (and counted as `dropped`).
+        public var maxConcurrency: Int?
+        /// Closed model as stepped/spike stages; overrides `callers`, `ramp` and `duration`.
+        public var stages: [LoadStage]?
+
+        /// The load model's name for reports.
+        public var model: String { self.arrivalRate != nil ? "open" : "closed" }
     }
 
     public struct Session: Sendable, Codable, Hashable {
@@ -40,6 +50,8 @@ public struct Scenario: Sendable, Codable, Hashable {
     public struct Harness: Sendable, Codable, Hashable {
         public var maxSendLateP99Ms: Double = 5
         public var maxSendLateMs: Double = 20
+        /// Event-loop lag (hiccup) p99.9 bound.
+        public var maxLoopLagP999Ms: Double = 10
         /// Event loops for callers; 0 means one per core.
         public var threads: Int = 0
     }

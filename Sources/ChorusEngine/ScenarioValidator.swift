@@ -16,9 +16,9 @@ struct ScenarioValidator {
         "": ["name", "seed", "target", "agent", "load", "session", "harness", "thresholds", "description"],
         "target": ["url", "transport", "dialect", "codec", "end_of_turn"],
         "agent": ["latency", "jitter", "drift", "hangover", "reply"],
-        "load": ["callers", "ramp", "duration", "connect_timeout"],
+        "load": ["callers", "ramp", "duration", "connect_timeout", "arrival_rate", "arrivals", "max_concurrency", "stages"],
         "session": ["turns", "think_time", "utterances", "response_timeout", "audible_threshold", "stall_threshold"],
-        "harness": ["max_send_late_p99", "max_send_late", "threads"],
+        "harness": ["max_send_late_p99", "max_send_late", "max_loop_lag_p999", "threads"],
     ]
     static let transports = ["websocket"]
     static let dialects = ["chorus"]
@@ -92,7 +92,60 @@ struct ScenarioValidator {
         if let v = l["callers"] { s.load.callers = self.int(v, "load.callers", min: 1) ?? s.load.callers }
         if let v = l["ramp"] { s.load.rampMs = self.duration(v, "load.ramp") ?? s.load.rampMs }
         if let v = l["duration"] { s.load.durationMs = self.duration(v, "load.duration", positive: true) }
+        if let v = l["arrival_rate"] { s.load.arrivalRate = self.rate(v, "load.arrival_rate") }
+        if let v = l["arrivals"], let p = self.choice(v, "load.arrivals", OpenArrivals.Process.allCases.map(\.rawValue)) {
+            s.load.arrivals = OpenArrivals.Process(rawValue: p) ?? .poisson
+        }
+        if let v = l["max_concurrency"] { s.load.maxConcurrency = self.int(v, "load.max_concurrency", min: 1) }
+        if let v = l["stages"] { s.load.stages = self.stages(v) }
+        if s.load.arrivalRate != nil {
+            if l["callers"] != nil || l["stages"] != nil {
+                self.problem(l, "load.arrival_rate", "the open model (arrival_rate) cannot be combined with callers or stages")
+            }
+            if s.load.durationMs == nil && l["duration"] == nil {
+                self.problem(l, "load.arrival_rate", "the open model needs load.duration (how long sessions keep arriving)")
+            }
+        }
+        if l["stages"] != nil && (l["callers"] != nil || l["duration"] != nil) {
+            self.problem(l, "load.stages", "stages replace callers, ramp and duration: give one or the other")
+        }
         if let v = l["connect_timeout"] { s.load.connectTimeoutMs = self.duration(v, "load.connect_timeout", positive: true) ?? s.load.connectTimeoutMs }
+    }
+
+    private mutating func rate(_ node: ScenarioNode, _ key: String) -> Double? {
+        guard let text = self.string(node, key) else { return nil }
+        let parts = text.replacingOccurrences(of: " ", with: "").split(separator: "/")
+        let scale: Double? = parts.count == 1 ? 1 : ["s": 1, "sec": 1, "m": 1.0 / 60, "min": 1.0 / 60, "h": 1.0 / 3600][String(parts.last ?? "")]
+        guard let scale, let value = Double(parts[0]), value > 0 else {
+            self.problem(node, key, "'\(text)' is not a rate (expected e.g. 5/s, 120/m)")
+            return nil
+        }
+        return value * scale
+    }
+
+    private mutating func stages(_ node: ScenarioNode) -> [LoadStage]? {
+        guard case .sequence(let items, _) = node, !items.isEmpty else {
+            self.problem(node, "load.stages", "expected a list like [{callers: 10, duration: 30s, ramp: 5s}, …]")
+            return nil
+        }
+        var stages: [LoadStage] = []
+        for (i, item) in items.enumerated() {
+            let key = "load.stages[\(i)]"
+            guard case .mapping(let entries, _) = item else {
+                self.problem(item, key, "expected a mapping with callers, duration and optionally ramp")
+                continue
+            }
+            for e in entries where !["callers", "duration", "ramp"].contains(e.key) {
+                self.problem(line: e.line, "\(key).\(e.key)", "unknown key; expected one of: callers, duration, ramp")
+            }
+            let callers = item["callers"].flatMap { self.int($0, "\(key).callers", min: 0) }
+            let duration = item["duration"].flatMap { self.duration($0, "\(key).duration", positive: true) }
+            let ramp = item["ramp"].flatMap { self.duration($0, "\(key).ramp") } ?? 0
+            if item["callers"] == nil { self.problem(item, "\(key).callers", "missing") }
+            if item["duration"] == nil { self.problem(item, "\(key).duration", "missing") }
+            if let callers, let duration { stages.append(LoadStage(callers: callers, durationMs: duration, rampMs: ramp)) }
+        }
+        return stages
     }
 
     private mutating func readSession(_ ss: ScenarioNode, into s: inout Scenario) {
@@ -129,6 +182,7 @@ struct ScenarioValidator {
     private mutating func readHarness(_ h: ScenarioNode, into s: inout Scenario) {
         if let v = h["max_send_late_p99"] { s.harness.maxSendLateP99Ms = self.duration(v, "harness.max_send_late_p99", positive: true) ?? s.harness.maxSendLateP99Ms }
         if let v = h["max_send_late"] { s.harness.maxSendLateMs = self.duration(v, "harness.max_send_late", positive: true) ?? s.harness.maxSendLateMs }
+        if let v = h["max_loop_lag_p999"] { s.harness.maxLoopLagP999Ms = self.duration(v, "harness.max_loop_lag_p999", positive: true) ?? s.harness.maxLoopLagP999Ms }
         if let v = h["threads"] { s.harness.threads = self.int(v, "harness.threads", min: 0) ?? 0 }
     }
 

@@ -28,17 +28,20 @@ public enum AgentHarness {
     }
 
     /// Starts an agent with `behavior`, runs `scenario` against it and stops both.
-    public static func run(scenario: Scenario, behavior: AgentBehavior, loopThreads: Int = 1) async throws -> Result {
+    /// - Parameter group: the callers' event loops; a fresh one-thread group when nil (and shut down after).
+    public static func run(
+        scenario: Scenario, behavior: AgentBehavior, group callerGroup: MultiThreadedEventLoopGroup? = nil
+    ) async throws -> Result {
         let agent = try ReferenceAgent(behavior: behavior, replyPath: Fixtures.audio("reply.wav"), truthPath: nil)
         let port = try await agent.start(host: "127.0.0.1", port: 0)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: loopThreads)
+        let group = callerGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let runId = "test"
         let load = LoadRun(
             scenario: scenario, endpoint: WebSocketEndpoint(host: "127.0.0.1", port: port),
             audio: try Fixtures.sharedAudio(sampleRate: scenario.target.sampleRate), runId: runId, group: group)
         let collected = SessionCollector()
         let outcome = await load.run(onSession: { await collected.add($0) }, onSample: { _ in })
-        try await group.shutdownGracefully()
+        if callerGroup == nil { try await group.shutdownGracefully() }
         await agent.stop()
         return Result(sessions: await collected.sessions, truth: agent.truth.records, outcome: outcome, runId: runId)
     }

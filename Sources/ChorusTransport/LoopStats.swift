@@ -9,10 +9,36 @@ public final class LoopStats: @unchecked Sendable {
     public let eventLoop: any EventLoop
     /// Send lateness of audio frames against their absolute deadlines, microseconds.
     public var sendLateUs = LatencyHistogram()
+    /// Lateness of the loop's own 10 ms probe wake-ups (event-loop lag), microseconds.
+    public var loopLagUs = LatencyHistogram()
     public var framesSent: UInt64 = 0
     public var framesReceived: UInt64 = 0
     public var turnsFinished: UInt64 = 0
     public var activeSessions = 0
+
+    /// The loop's shared frame timer, made on first use (on the loop).
+    var pacer: FramePacer {
+        if let p = self._pacer { return p }
+        let p = FramePacer(eventLoop: self.eventLoop)
+        self._pacer = p
+        return p
+    }
+    private var _pacer: FramePacer?
+    private var lagProbe: LoopLagProbe?
+
+    /// Starts the loop's hiccup meter (10 ms probe wake-ups into `loopLagUs`); call on the loop.
+    public func startLagProbe() {
+        self.eventLoop.preconditionInEventLoop()
+        let probe = LoopLagProbe(stats: self)
+        self.lagProbe = probe
+        probe.start()
+    }
+
+    /// Stops the hiccup meter; call on the loop.
+    public func stopLagProbe() {
+        self.lagProbe?.stop()
+        self.lagProbe = nil
+    }
 
     public init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -22,9 +48,10 @@ public final class LoopStats: @unchecked Sendable {
     public func snapshotAndReset() -> Snapshot {
         self.eventLoop.preconditionInEventLoop()
         let s = Snapshot(
-            sendLateUs: self.sendLateUs, framesSent: self.framesSent, framesReceived: self.framesReceived,
+            sendLateUs: self.sendLateUs, loopLagUs: self.loopLagUs, framesSent: self.framesSent, framesReceived: self.framesReceived,
             turnsFinished: self.turnsFinished, activeSessions: self.activeSessions)
         self.sendLateUs.reset()
+        self.loopLagUs.reset()
         self.framesSent = 0
         self.framesReceived = 0
         self.turnsFinished = 0
@@ -34,6 +61,7 @@ public final class LoopStats: @unchecked Sendable {
     /// A copy of the counters taken on the loop.
     public struct Snapshot: Sendable {
         public var sendLateUs: LatencyHistogram
+        public var loopLagUs: LatencyHistogram
         public var framesSent: UInt64
         public var framesReceived: UInt64
         public var turnsFinished: UInt64

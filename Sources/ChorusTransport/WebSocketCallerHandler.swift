@@ -22,49 +22,39 @@ public struct CallerInterrupt: Sendable {
 
 /// One simulated caller on a WebSocket: streams audio on absolute 20 ms deadlines and measures every turn.
 ///
-/// Confined to its channel's event loop. Per frame it does one timer callback, one write of a shared buffer and
-/// one histogram update: no task, lock or actor hop.
-final class WebSocketCallerHandler: ChannelInboundHandler, NIOScheduledCallbackHandler {
+/// Confined to its channel's event loop. Per frame it does one write of a shared pre-masked buffer, one flush and
+/// one histogram update, woken by its loop's `FramePacer`: no task, timer, lock, actor hop or allocation.
+final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
-    private enum Phase {
-        case idle
-        case speaking(turn: Int, frame: Int)
-        case awaiting(turn: Int)
-        case thinking(nextTurn: Int, untilNs: Int64)
-        case hangingUp
-        case closed
-    }
-
-    private let plan: SessionPlan
     private let audio: SharedAudio
     private let dialect: any CallerDialect
     private let stats: LoopStats
     private let promise: EventLoopPromise<CallerReport>
+    private let rawWriter: RawFrameWriter
     private var context: ChannelHandlerContext?
-    private var phase: Phase = .idle
-    /// Set when the agent finished answering before the utterance's trailing frames were all sent.
-    private var resumeAfterClip: (nextTurn: Int, untilNs: Int64)?
-    private var hangUpAfterClip = false
+    private var flow: CallFlow
+    private var started = false
+    private var hungUp = false
+    private var paced = false
     private var gridStartNs: Int64 = 0
     private var tick: Int64 = 0
-    private var meter: TurnMeter?
-    private var turns: [TurnResult] = []
-    private var outcome: Outcome = .ok
-    private var error: String?
-    private var timer: NIOScheduledCallback?
+    private var turnsCounted = 0
     private var rng: SplitMix64
     private let frameBytesPerNs: Double
 
     init(
         plan: SessionPlan, audio: SharedAudio, dialect: any CallerDialect, stats: LoopStats,
-        promise: EventLoopPromise<CallerReport>
+        rawWriter: RawFrameWriter, promise: EventLoopPromise<CallerReport>
     ) {
-        self.plan = plan
+        self.flow = CallFlow(plan: plan, clips: audio.clips.map {
+            CallFlow.ClipShape(name: $0.name, frameCount: $0.frames.count, lastSpeechFrame: $0.lastSpeechFrame)
+        })
         self.audio = audio
         self.dialect = dialect
         self.stats = stats
+        self.rawWriter = rawWriter
         self.promise = promise
         self.rng = SplitMix64(seed: plan.seed)
         self.frameBytesPerNs = Double(audio.sampleRate * 2) / 1e9
@@ -80,37 +70,32 @@ final class WebSocketCallerHandler: ChannelInboundHandler, NIOScheduledCallbackH
     /// Starts the call once the handshake has completed (the connector fires `CallerStart`): writes issued
     /// while the upgrade is still rearranging the pipeline could be lost.
     private func start(context: ChannelHandlerContext) {
-        guard case .idle = self.phase else { return }
-        for frame in self.dialect.openingFrames(plan: self.plan, sampleRate: self.audio.sampleRate) {
+        guard !self.started else { return }
+        self.started = true
+        for frame in self.dialect.openingFrames(plan: self.flow.plan, sampleRate: self.audio.sampleRate) {
             context.write(self.wrapOutboundOut(self.masked(frame)), promise: nil)
         }
         context.flush()
-        self.gridStartNs = Self.nowNs() + self.audio.frameNs
-        self.phase = self.plan.turnClips.isEmpty ? .hangingUp : .speaking(turn: 0, frame: 0)
-        if case .hangingUp = self.phase {
-            self.phase = .idle
+        guard self.flow.start() else {
             self.hangUp()
+            return
         }
-        self.scheduleNextTick()
+        self.gridStartNs = self.stats.pacer.add(self)
+        self.paced = true
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if case .hangingUp = self.phase {
-        } else if case .closed = self.phase {
-        } else {
-            self.finishTurn(.dropped)
-            self.fail(.dropped, "connection closed by the agent")
-        }
-        self.phase = .closed
-        self.cancelTimer()
+        self.flow.connectionClosed(reason: "connection closed by the agent")
+        self.countTurns()
+        self.stopPacing()
         self.stats.activeSessions -= 1
-        self.promise.succeed(CallerReport(turns: self.turns, outcome: self.outcome, error: self.error))
+        self.promise.succeed(CallerReport(turns: self.flow.turns, outcome: self.flow.outcome, error: self.flow.error))
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.finishTurn(.protocolError)
-        self.fail(.protocolError, "\(error)")
+        self.flow.fail(.protocolError, "\(error)")
+        self.countTurns()
         context.close(promise: nil)
     }
 
@@ -118,9 +103,8 @@ final class WebSocketCallerHandler: ChannelInboundHandler, NIOScheduledCallbackH
         if event is CallerStart {
             self.start(context: context)
         } else if event is CallerInterrupt {
-            self.finishTurn(.interrupted)
-            if self.outcome == .ok { self.outcome = .interrupted }
-            self.hangUp()
+            self.flow.interrupt()
+            self.afterFlowChange()
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -138,11 +122,8 @@ final class WebSocketCallerHandler: ChannelInboundHandler, NIOScheduledCallbackH
                 promise: nil)
             return
         case .connectionClose:
-            if case .hangingUp = self.phase {
-            } else {
-                self.finishTurn(.dropped)
-                self.fail(.dropped, "agent closed the connection\(Self.closeCode(frame))")
-            }
+            self.flow.connectionClosed(reason: "agent closed the connection\(Self.closeCode(frame))")
+            self.countTurns()
             context.close(promise: nil)
             return
         default:
@@ -151,158 +132,82 @@ final class WebSocketCallerHandler: ChannelInboundHandler, NIOScheduledCallbackH
         self.stats.framesReceived &+= 1
         switch self.dialect.event(for: frame) {
         case .audio(let payload):
-            self.receiveAudio(payload, atNs: nowNs)
+            let durationNs = Int64(Double(payload.readableBytes) / self.frameBytesPerNs)
+            var audible = false
+            if self.flow.wantsLevel {
+                let level = payload.withUnsafeReadableBytes { AudioLevel.rmsDBFS(pcm16LE: $0) }
+                audible = level >= self.flow.plan.audibleThresholdDBFS
+            }
+            self.flow.audio(atNs: nowNs, durationNs: durationNs, audible: audible)
         case .responseEnd:
-            if let meter = self.meter, meter.isAwaitingResponse { self.completeTurn(meter.turnIndex, nowNs: nowNs) }
+            self.flow.responseEnded(atNs: nowNs)
         case .error(let message):
-            self.finishTurn(.protocolError)
-            self.fail(.protocolError, message)
-            self.hangUp()
+            self.flow.fail(.protocolError, message)
         case .ready, .ignored:
             break
         }
-    }
-
-    private func receiveAudio(_ payload: ByteBuffer, atNs nowNs: Int64) {
-        guard var meter = self.meter, meter.isAwaitingResponse else { return }
-        let durationNs = Int64(Double(payload.readableBytes) / self.frameBytesPerNs)
-        var audible = false
-        if !meter.hasAudible {
-            let level = payload.withUnsafeReadableBytes { AudioLevel.rmsDBFS(pcm16LE: $0) }
-            audible = level >= self.plan.audibleThresholdDBFS
-        }
-        meter.audio(atNs: nowNs, durationNs: durationNs, audible: audible)
-        self.meter = meter
+        self.afterFlowChange()
     }
 
     // MARK: - Sending on the frame grid
 
-    func handleScheduledCallback(eventLoop: some EventLoop) {
-        self.timer = nil
-        let nowNs = Self.nowNs()
+    func paceTick(nowNs: Int64) {
         // Send every frame whose deadline has passed (a late wake-up sends its backlog at once, as a socket would),
         // but never more than a second's worth in one burst.
         var sent = 0
-        while self.deadlineNs(self.tick) <= nowNs && sent < 50 {
+        while !self.hungUp && self.deadlineNs(self.tick) <= nowNs && sent < 50 {
             let deadline = self.deadlineNs(self.tick)
-            guard self.sendFrame(deadlineNs: deadline) else { return }
+            switch self.flow.nextFrame(deadlineNs: deadline) {
+            case .clip(let clip, let frame, let isEndOfSpeech, let turn):
+                self.write(self.audio.clips[clip].wireFrames[frame])
+                if isEndOfSpeech {
+                    self.context?.flush()
+                    // t_eos: the frame holding the last speech sample has just been handed to the kernel.
+                    self.flow.endOfSpeechSent(actualNs: Self.nowNs(), intendedNs: deadline)
+                    if self.flow.plan.sendsEndOfTurn, let eot = self.dialect.endOfTurnFrame(turn: turn) {
+                        self.context?.write(self.wrapOutboundOut(self.masked(eot)), promise: nil)
+                    }
+                }
+            case .silence:
+                self.write(self.audio.silenceWire)
+            case .hangUp, .none:
+                self.afterFlowChange()
+                return
+            }
+            self.stats.framesSent &+= 1
             self.stats.sendLateUs.record((Self.nowNs() - deadline) / 1000)
             self.tick += 1
             sent += 1
         }
         if sent > 0 { self.context?.flush() }
-        self.scheduleNextTick()
+        self.afterFlowChange()
     }
 
-    /// Writes the frame due at `deadlineNs`; false once the call is hanging up.
-    private func sendFrame(deadlineNs: Int64) -> Bool {
-        guard let context = self.context else { return false }
-        switch self.phase {
-        case .speaking(let turn, let index):
-            let clip = self.audio.clips[self.plan.turnClips[turn]]
-            if index == 0 {
-                self.meter = TurnMeter(
-                    turnIndex: turn, utterance: clip.name, stallThresholdNs: self.plan.stallThresholdNs)
-            }
-            self.write(clip.frames[index], context: context)
-            if index == clip.lastSpeechFrame {
-                context.flush()
-                // t_eos: the frame holding the last speech sample has just been handed to the kernel.
-                self.meter?.endOfSpeech(actualNs: Self.nowNs(), intendedNs: deadlineNs)
-                if self.plan.sendsEndOfTurn, let eot = self.dialect.endOfTurnFrame(turn: turn) {
-                    context.write(self.wrapOutboundOut(self.masked(eot)), promise: nil)
-                }
-            }
-            if index + 1 < clip.frames.count {
-                self.phase = .speaking(turn: turn, frame: index + 1)
-            } else if let resume = self.resumeAfterClip {
-                self.resumeAfterClip = nil
-                self.phase = .thinking(nextTurn: resume.nextTurn, untilNs: resume.untilNs)
-            } else if self.hangUpAfterClip {
-                self.stats.framesSent &+= 1
-                self.hangUp()
-                return false
-            } else {
-                self.phase = .awaiting(turn: turn)
-            }
-        case .awaiting(let turn):
-            self.write(self.audio.silence, context: context)
-            self.checkResponseTimeout(turn: turn, nowNs: deadlineNs)
-        case .thinking(let next, let untilNs):
-            if deadlineNs >= untilNs {
-                self.phase = .speaking(turn: next, frame: 0)
-                return self.sendFrame(deadlineNs: deadlineNs)
-            }
-            self.write(self.audio.silence, context: context)
-        case .idle, .hangingUp, .closed:
-            return false
+    /// Writes one of the pre-masked copies of a shared frame: no copy, no allocation.
+    private func write(_ variants: [ByteBuffer]) {
+        self.rawWriter.write(variants[Int(truncatingIfNeeded: self.rng.next() & UInt64(WebSocketWire.maskVariants - 1))])
+    }
+
+    // MARK: - Hanging up
+
+    /// Counts finished turns and hangs up once the flow has decided to.
+    private func afterFlowChange() {
+        self.countTurns()
+        if self.flow.isHangingUp { self.hangUp() }
+    }
+
+    private func countTurns() {
+        let n = self.flow.turns.count
+        if n > self.turnsCounted {
+            self.stats.turnsFinished &+= UInt64(n - self.turnsCounted)
+            self.turnsCounted = n
         }
-        self.stats.framesSent &+= 1
-        return true
-    }
-
-    private func write(_ payload: ByteBuffer, context: ChannelHandlerContext) {
-        let frame = WebSocketFrame(fin: true, opcode: .binary, maskKey: self.nextMaskKey(), data: payload)
-        context.write(self.wrapOutboundOut(frame), promise: nil)
-    }
-
-    private func checkResponseTimeout(turn: Int, nowNs: Int64) {
-        guard let meter = self.meter, let eos = meter.eosNs else { return }
-        if meter.firstAudioNs != nil, nowNs - meter.playoutEndNs > self.plan.responseEndSilenceNs {
-            // No end marker, but the agent has been silent long enough: its answer is over.
-            self.completeTurn(turn, nowNs: nowNs)
-        } else if nowNs - eos > self.plan.responseTimeoutNs {
-            self.finishTurn(meter.firstAudioNs == nil ? .noResponse : .timeout)
-            self.advance(after: turn, resumeNs: nowNs)
-        }
-    }
-
-    // MARK: - Turn bookkeeping
-
-    private func completeTurn(_ turn: Int, nowNs: Int64) {
-        let playoutEnd = self.meter?.playoutEndNs ?? nowNs
-        self.finishTurn(.ok)
-        self.advance(after: turn, resumeNs: max(nowNs, playoutEnd))
-    }
-
-    private func advance(after turn: Int, resumeNs: Int64) {
-        let stillSpeaking: Bool
-        if case .speaking = self.phase { stillSpeaking = true } else { stillSpeaking = false }
-        if turn + 1 < self.plan.turnClips.count {
-            let until = resumeNs + self.plan.thinkNs[turn]
-            if stillSpeaking {
-                self.resumeAfterClip = (turn + 1, until)
-            } else {
-                self.phase = .thinking(nextTurn: turn + 1, untilNs: until)
-            }
-        } else if stillSpeaking {
-            self.hangUpAfterClip = true
-        } else {
-            self.hangUp()
-        }
-    }
-
-    private func finishTurn(_ outcome: Outcome) {
-        guard let meter = self.meter else { return }
-        self.meter = nil
-        self.turns.append(meter.result(outcome: outcome, originNs: self.plan.originNs))
-        self.stats.turnsFinished &+= 1
-    }
-
-    private func fail(_ outcome: Outcome, _ message: String) {
-        guard self.outcome == .ok || self.outcome == .interrupted else { return }
-        self.outcome = outcome
-        self.error = message
     }
 
     private func hangUp() {
-        guard let context = self.context else { return }
-        switch self.phase {
-        case .hangingUp, .closed: return
-        default: break
-        }
-        self.phase = .hangingUp
-        self.cancelTimer()
+        guard !self.hungUp, let context = self.context else { return }
+        self.hungUp = true
+        self.stopPacing()
         for frame in self.dialect.closingFrames() {
             context.write(self.wrapOutboundOut(self.masked(frame)), promise: nil)
         }
@@ -320,30 +225,15 @@ final class WebSocketCallerHandler: ChannelInboundHandler, NIOScheduledCallbackH
 
     private func deadlineNs(_ tick: Int64) -> Int64 { self.gridStartNs + tick * self.audio.frameNs }
 
-    private func scheduleNextTick() {
-        guard let context = self.context else { return }
-        switch self.phase {
-        case .hangingUp, .closed: return
-        default: break
-        }
-        let deadline = NIODeadline.uptimeNanoseconds(UInt64(self.deadlineNs(self.tick)))
-        self.timer = try? context.eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: self)
-    }
-
-    private func cancelTimer() {
-        if let timer = self.timer, let loop = self.context?.eventLoop {
-            loop.assumeIsolated().cancelScheduledCallback(timer)
-        }
-        self.timer = nil
-    }
-
-    private func nextMaskKey() -> WebSocketMaskingKey {
-        WebSocketMaskingKey.random(using: &self.rng)
+    private func stopPacing() {
+        guard self.paced else { return }
+        self.paced = false
+        self.stats.pacer.remove(self)
     }
 
     private func masked(_ frame: WebSocketFrame) -> WebSocketFrame {
         var f = frame
-        f.maskKey = self.nextMaskKey()
+        f.maskKey = WebSocketMaskingKey.random(using: &self.rng)
         return f
     }
 

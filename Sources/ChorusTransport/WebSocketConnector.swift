@@ -37,9 +37,10 @@ public enum WebSocketConnector {
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try Self.configure(
-                            channel: channel, endpoint: endpoint, makeHandler: {
+                            channel: channel, endpoint: endpoint, makeHandler: { raw in
                                 WebSocketCallerHandler(
-                                    plan: plan, audio: audio, dialect: dialect, stats: stats, promise: reportPromise)
+                                    plan: plan, audio: audio, dialect: dialect, stats: stats, rawWriter: raw,
+                                    promise: reportPromise)
                             })
                     }
                 }
@@ -101,13 +102,16 @@ public enum WebSocketConnector {
 
     private static func configure(
         channel: any Channel, endpoint: WebSocketEndpoint,
-        makeHandler: @escaping @Sendable () -> WebSocketCallerHandler
+        makeHandler: @escaping @Sendable (RawFrameWriter) -> WebSocketCallerHandler
     ) throws -> EventLoopFuture<Upgrade> {
         let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(
             maxFrameSize: 1 << 20,
+            enableAutomaticErrorHandling: false,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(makeHandler())
+                    let raw = RawFrameWriter()
+                    try channel.pipeline.syncOperations.addHandler(raw, position: .first)
+                    try channel.pipeline.syncOperations.addHandler(makeHandler(raw))
                     return Upgrade.upgraded(channel)
                 }
             })

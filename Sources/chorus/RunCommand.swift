@@ -25,6 +25,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: "Override any scenario key: key.path=value (repeatable).")
     var overrides: [String] = []
     @Option(help: "Report formats: html,csv,json.") var format = "html,csv"
+    @Option(help: "Write the harness's own cost (CPU per frame, RSS, lateness) as JSON to this file.")
+    var statsJson: String?
 
     func run() async throws {
         var sets = self.overrides
@@ -67,6 +69,9 @@ struct RunCommand: AsyncParsableCommand {
         try store.insertRun(info)
         print("chorus run \(runId): \(scenario.name), \(scenario.load.callers) callers × \(scenario.session.turns) turns → \(endpoint)")
 
+        let baselineRSS = HarnessMonitor.rssMB()
+        let cpuBefore = HarnessMonitor.cpuSeconds()
+        let wallBefore = Date()
         let threads = scenario.harness.threads > 0 ? scenario.harness.threads : System.coreCount
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let load = LoadRun(scenario: scenario, endpoint: endpoint, audio: audio, runId: runId, group: group)
@@ -82,6 +87,13 @@ struct RunCommand: AsyncParsableCommand {
             })
         progress.clear()
         _ = signals
+        if let statsJson {
+            try HarnessStats(
+                callers: scenario.load.callers, totals: outcome.totals, cpuSeconds: HarnessMonitor.cpuSeconds() - cpuBefore,
+                wallSeconds: Date().timeIntervalSince(wallBefore), baselineRSSMB: baselineRSS,
+                invalidReason: outcome.invalidReason
+            ).write(to: statsJson)
+        }
         writerTask.cancel()
         await writerTask.value
         try await writer.flush()

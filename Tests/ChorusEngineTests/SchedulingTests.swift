@@ -24,3 +24,67 @@ struct SchedulingTests {
         #expect(a.sessionId == "r-7")
     }
 }
+
+@Suite("Load models")
+struct LoadModelTests {
+    @Test func uniformArrivalsAreEvenlySpacedAndStopAtTheDuration() {
+        var a = OpenArrivals(ratePerSecond: 4, process: .uniform, durationNs: 1_000_000_000, seed: 1)
+        var offsets: [Int64] = []
+        while let o = a.next() { offsets.append(o) }
+        #expect(offsets == [0, 250_000_000, 500_000_000, 750_000_000])
+    }
+
+    @Test func poissonArrivalsHaveTheConfiguredRateAndRepeatBySeed() {
+        func all(_ seed: UInt64) -> [Int64] {
+            var a = OpenArrivals(ratePerSecond: 50, process: .poisson, durationNs: 200_000_000_000, seed: seed)
+            var offsets: [Int64] = []
+            while let o = a.next() { offsets.append(o) }
+            return offsets
+        }
+        let a = all(7)
+        // 10,000 expected arrivals: the count's standard deviation is 100, so ±4 % is about four sigma.
+        #expect(abs(Double(a.count) - 10_000) < 400)
+        #expect(a == all(7))
+        #expect(a != all(8))
+        #expect(zip(a, a.dropFirst()).allSatisfy { $0 <= $1 })
+        // Exponential gaps: the coefficient of variation is 1.
+        let gaps = zip(a, a.dropFirst()).map { Double($1 - $0) }
+        let mean = gaps.reduce(0, +) / Double(gaps.count)
+        let sd = (gaps.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(gaps.count)).squareRoot()
+        #expect(abs(sd / mean - 1) < 0.05)
+    }
+
+    @Test func stagesMakeSteppedAndSpikeWindows() {
+        let s = StagedSchedule(stages: [
+            LoadStage(callers: 2, durationMs: 1000, rampMs: 1000),
+            LoadStage(callers: 4, durationMs: 1000),
+            LoadStage(callers: 1, durationMs: 1000),
+        ])
+        #expect(s.maxCallers == 4)
+        #expect(s.totalNs == 3_000_000_000)
+        #expect(s.windows(ofSlot: 0) == [.init(startNs: 0, endNs: 3_000_000_000)])
+        #expect(s.windows(ofSlot: 1) == [.init(startNs: 500_000_000, endNs: 2_000_000_000)])
+        #expect(s.windows(ofSlot: 3) == [.init(startNs: 1_000_000_000, endNs: 2_000_000_000)])
+        let spike = StagedSchedule(stages: [
+            LoadStage(callers: 1, durationMs: 1000), LoadStage(callers: 3, durationMs: 200), LoadStage(callers: 1, durationMs: 1000),
+        ])
+        #expect(spike.windows(ofSlot: 2) == [.init(startNs: 1_000_000_000, endNs: 1_200_000_000)])
+    }
+
+    @Test func openModelKeysValidate() throws {
+        let path = "\(Fixtures.packageRoot)/Scenarios/under-test.yaml"
+        let ok = try Scenario.parse(
+            yaml: "load: {arrival_rate: 120/m, duration: 30s, arrivals: uniform, max_concurrency: 5}\nsession: {utterances: [audio/goodbye.wav]}",
+            path: path)
+        #expect(ok.load.arrivalRate == 2 && ok.load.arrivals == .uniform && ok.load.maxConcurrency == 5)
+        let bad = try #require(throws: ScenarioError.self) {
+            try Scenario.parse(yaml: "load: {arrival_rate: 5/s, callers: 3}\nsession: {utterances: [audio/goodbye.wav]}", path: path)
+        }
+        #expect(bad.problems.contains { $0.contains("cannot be combined") })
+        #expect(bad.problems.contains { $0.contains("needs load.duration") })
+        let stages = try Scenario.parse(
+            yaml: "load: {stages: [{callers: 2, duration: 10s}, {callers: 5, duration: 5s, ramp: 1s}]}\nsession: {utterances: [audio/goodbye.wav]}",
+            path: path)
+        #expect(stages.load.stages?.count == 2)
+    }
+}

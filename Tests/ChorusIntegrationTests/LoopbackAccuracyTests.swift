@@ -1,6 +1,8 @@
 import ChorusAgent
 import ChorusCore
 import ChorusTestSupport
+import NIOCore
+import NIOPosix
 import Testing
 
 @Suite("Loopback against the reference agent", .serialized)
@@ -41,5 +43,35 @@ struct LoopbackAccuracyTests {
         let turns = result.sessions.flatMap(\.turns)
         #expect(turns.count == 2)
         #expect(turns.allSatisfy { $0.outcome == .noResponse })
+    }
+}
+
+@Suite("Harness self-monitoring", .serialized)
+struct HarnessValidityTests {
+    @Test("A blocked event loop makes the run invalid, with the reason", .timeLimit(.minutes(1)))
+    func blockedLoopIsInvalid() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // 150 ms of busy work on the callers' only loop, in the middle of the first utterance.
+        group.next().scheduleTask(in: .milliseconds(1200)) {
+            let end = NIODeadline.now() + .milliseconds(150)
+            while NIODeadline.now() < end {}
+        }
+        let result = try await AgentHarness.run(
+            scenario: AgentHarness.scenario(callers: 2, turns: 1, rampMs: 0), behavior: AgentBehavior(latencyMs: 200),
+            group: group)
+        try await group.shutdownGracefully()
+        let reason = try #require(result.outcome.invalidReason)
+        #expect(reason.contains("send lateness max"))
+        #expect(reason.contains("event-loop lag"))
+        #expect(result.outcome.totals.sendLateUs.max >= 100_000)
+    }
+
+    @Test("A quiet run is valid and counts every frame", .timeLimit(.minutes(1)))
+    func quietRunIsValid() async throws {
+        let result = try await AgentHarness.run(
+            scenario: AgentHarness.scenario(callers: 2, turns: 1, rampMs: 0), behavior: AgentBehavior(latencyMs: 200))
+        #expect(result.outcome.invalidReason == nil, "\(result.outcome.invalidReason ?? "")")
+        #expect(result.outcome.totals.framesSent > 200)
+        #expect(result.outcome.totals.loopLagUs.count > 100)
     }
 }

@@ -1,0 +1,218 @@
+import ChorusCore
+
+/// The caller's side of a conversation as a state machine, apart from any socket: speak an utterance, keep
+/// streaming silence while the agent answers, think, speak the next one, hang up.
+///
+/// Transports drive it once per 20 ms frame slot (`nextFrame`) and with what they receive; it decides what goes on
+/// the wire and measures every turn with a `TurnMeter`. Pure, so it is tested without I/O.
+public struct CallFlow: Sendable {
+    /// What one clip looks like to the flow.
+    public struct ClipShape: Sendable {
+        public var name: String
+        public var frameCount: Int
+        /// The frame holding the last speech sample: its send instant is t_eos.
+        public var lastSpeechFrame: Int
+
+        public init(name: String, frameCount: Int, lastSpeechFrame: Int) {
+            self.name = name
+            self.frameCount = frameCount
+            self.lastSpeechFrame = lastSpeechFrame
+        }
+    }
+
+    /// What to put on the wire in a frame slot.
+    public enum FrameAction: Sendable, Equatable {
+        /// Frame `frame` of clip `clip`; `isEndOfSpeech` when it holds the last speech sample (stamp t_eos after sending).
+        case clip(clip: Int, frame: Int, isEndOfSpeech: Bool, turn: Int)
+        case silence
+        /// The call is over: hang up (after sending nothing more).
+        case hangUp
+        /// Nothing to send (not started, or already hanging up).
+        case none
+    }
+
+    private enum Phase: Sendable {
+        case idle
+        case speaking(turn: Int, frame: Int)
+        case awaiting(turn: Int)
+        case thinking(nextTurn: Int, untilNs: Int64)
+        case hangingUp
+    }
+
+    public let plan: SessionPlan
+    private let clips: [ClipShape]
+    private var phase: Phase = .idle
+    private var meter: TurnMeter?
+    private var resumeAfterClip: (nextTurn: Int, untilNs: Int64)?
+    private var hangUpAfterClip = false
+    /// Finished turns, in order.
+    public private(set) var turns: [TurnResult] = []
+    /// How the session is going; `ok` until something fails.
+    public private(set) var outcome: Outcome = .ok
+    public private(set) var error: String?
+
+    public init(plan: SessionPlan, clips: [ClipShape]) {
+        self.plan = plan
+        self.clips = clips
+    }
+
+    /// Begins the first turn; false when the plan has no turns (hang up at once).
+    public mutating func start() -> Bool {
+        guard case .idle = self.phase, !self.plan.turnClips.isEmpty else { return false }
+        self.phase = .speaking(turn: 0, frame: 0)
+        return true
+    }
+
+    /// Whether the call has started and not yet hung up.
+    public var isActive: Bool {
+        switch self.phase {
+        case .idle, .hangingUp: return false
+        default: return true
+        }
+    }
+
+    /// Whether the flow has decided to hang up.
+    public var isHangingUp: Bool {
+        if case .hangingUp = self.phase { return true }
+        return false
+    }
+
+    /// Whether received audio is being measured and no audible frame has come yet (only then is a level needed).
+    public var wantsLevel: Bool { self.meter.map { $0.isAwaitingResponse && !$0.hasAudible } ?? false }
+
+    /// Whether the current turn has sent its end of speech and now measures the agent's answer.
+    public var isAwaitingResponse: Bool { self.meter?.isAwaitingResponse ?? false }
+
+    /// The turn being measured, if any.
+    public var currentMeter: TurnMeter? { self.meter }
+
+    // MARK: - Sending
+
+    /// Decides the frame due at `deadlineNs` and moves the flow on.
+    public mutating func nextFrame(deadlineNs: Int64) -> FrameAction {
+        switch self.phase {
+        case .speaking(let turn, let index):
+            let clipIndex = self.plan.turnClips[turn]
+            let clip = self.clips[clipIndex]
+            if index == 0 {
+                self.meter = TurnMeter(turnIndex: turn, utterance: clip.name, stallThresholdNs: self.plan.stallThresholdNs)
+            }
+            if index + 1 < clip.frameCount {
+                self.phase = .speaking(turn: turn, frame: index + 1)
+            } else if let resume = self.resumeAfterClip {
+                self.resumeAfterClip = nil
+                self.phase = .thinking(nextTurn: resume.nextTurn, untilNs: resume.untilNs)
+            } else if self.hangUpAfterClip {
+                self.phase = .hangingUp
+            } else {
+                self.phase = .awaiting(turn: turn)
+            }
+            return .clip(clip: clipIndex, frame: index, isEndOfSpeech: index == clip.lastSpeechFrame, turn: turn)
+        case .awaiting(let turn):
+            self.checkTimeouts(turn: turn, nowNs: deadlineNs)
+            return self.isHangingUp ? .hangUp : .silence
+        case .thinking(let next, let untilNs):
+            if deadlineNs >= untilNs {
+                self.phase = .speaking(turn: next, frame: 0)
+                return self.nextFrame(deadlineNs: deadlineNs)
+            }
+            return .silence
+        case .hangingUp:
+            return .hangUp
+        case .idle:
+            return .none
+        }
+    }
+
+    /// Stamps t_eos: the frame holding the last speech sample was handed to the kernel at `actualNs`.
+    public mutating func endOfSpeechSent(actualNs: Int64, intendedNs: Int64) {
+        self.meter?.endOfSpeech(actualNs: actualNs, intendedNs: intendedNs)
+    }
+
+    // MARK: - Receiving
+
+    /// Counts agent audio received at `atNs` (ignored unless a turn awaits its answer).
+    public mutating func audio(atNs: Int64, durationNs: Int64, audible: Bool) {
+        guard var meter = self.meter, meter.isAwaitingResponse else { return }
+        meter.audio(atNs: atNs, durationNs: durationNs, audible: audible)
+        self.meter = meter
+    }
+
+    /// The agent said its answer is complete.
+    public mutating func responseEnded(atNs nowNs: Int64) {
+        guard let meter = self.meter, meter.isAwaitingResponse else { return }
+        self.completeTurn(meter.turnIndex, nowNs: nowNs)
+    }
+
+    /// The run asked the call to stop: the turn in progress is kept as `interrupted`.
+    public mutating func interrupt() {
+        self.finishTurn(.interrupted)
+        if self.outcome == .ok { self.outcome = .interrupted }
+        self.phase = .hangingUp
+    }
+
+    /// Something went wrong: the turn in progress ends with `outcome`, and so does the session.
+    public mutating func fail(_ outcome: Outcome, _ message: String) {
+        self.finishTurn(outcome)
+        if self.outcome == .ok || self.outcome == .interrupted {
+            self.outcome = outcome
+            self.error = message
+        }
+        self.phase = .hangingUp
+    }
+
+    /// The connection ended; unless the flow was hanging up, the call was dropped.
+    public mutating func connectionClosed(reason: String) {
+        if !self.isHangingUp { self.fail(.dropped, reason) }
+        self.phase = .hangingUp
+    }
+
+    // MARK: - Turns
+
+    private mutating func checkTimeouts(turn: Int, nowNs: Int64) {
+        guard let meter = self.meter, let eos = meter.eosNs else { return }
+        if meter.firstAudioNs != nil, nowNs - meter.playoutEndNs > self.plan.responseEndSilenceNs {
+            // No end marker, but the agent has been silent long enough: its answer is over.
+            self.completeTurn(turn, nowNs: nowNs)
+        } else if nowNs - eos > self.plan.responseTimeoutNs {
+            self.finishTurn(meter.firstAudioNs == nil ? .noResponse : .timeout)
+            self.advance(after: turn, resumeNs: nowNs)
+        }
+    }
+
+    private mutating func completeTurn(_ turn: Int, nowNs: Int64) {
+        let playoutEnd = self.meter?.playoutEndNs ?? nowNs
+        self.finishTurn(.ok)
+        self.advance(after: turn, resumeNs: max(nowNs, playoutEnd))
+    }
+
+    private mutating func advance(after turn: Int, resumeNs: Int64) {
+        var stillSpeaking = false
+        if case .speaking = self.phase { stillSpeaking = true }
+        if turn + 1 < self.plan.turnClips.count {
+            let until = resumeNs + self.plan.thinkNs[turn]
+            if stillSpeaking {
+                self.resumeAfterClip = (turn + 1, until)
+            } else {
+                self.phase = .thinking(nextTurn: turn + 1, untilNs: until)
+            }
+        } else if stillSpeaking {
+            self.hangUpAfterClip = true
+        } else {
+            self.phase = .hangingUp
+        }
+    }
+
+    private mutating func finishTurn(_ outcome: Outcome) {
+        guard let meter = self.meter else { return }
+        self.meter = nil
+        self.turns.append(meter.result(outcome: outcome, originNs: self.plan.originNs))
+    }
+
+    /// Lets a transport complete the last finished turn with what only it knows (playout delay, stalls heard
+    /// through its jitter buffer).
+    public mutating func amendLastTurn(_ amend: (inout TurnResult) -> Void) {
+        guard !self.turns.isEmpty else { return }
+        amend(&self.turns[self.turns.count - 1])
+    }
+}

@@ -1,0 +1,61 @@
+import NIOCore
+
+/// Client WebSocket frames built by hand (RFC 6455 §5.2), so shared audio can be masked once at load.
+///
+/// NIO's encoder masks every frame's payload into a fresh buffer: an allocation and a copy per frame. Chorus
+/// pre-masks each shared audio frame under a few keys drawn from the system's strong random source at load,
+/// and callers pick one per frame. The keys are therefore reused across frames, which the RFC's "unpredictable
+/// per frame" asks against; it protects HTTP intermediaries from cache poisoning by a hostile page, and no
+/// such page exists here. Control and text frames are masked per frame with fresh keys.
+public enum WebSocketWire {
+    /// How many masked copies of each shared frame are built.
+    public static let maskVariants = 4
+
+    /// A complete masked client frame: FIN, `opcode`, mask bit, length, key, masked payload.
+    public static func clientFrame(opcode: UInt8, payload: [UInt8], maskKey: [UInt8]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(payload.count + 14)
+        buffer.writeInteger(0x80 | opcode)
+        if payload.count < 126 {
+            buffer.writeInteger(0x80 | UInt8(payload.count))
+        } else if payload.count <= 0xFFFF {
+            buffer.writeInteger(UInt8(0x80 | 126))
+            buffer.writeInteger(UInt16(payload.count))
+        } else {
+            buffer.writeInteger(UInt8(0x80 | 127))
+            buffer.writeInteger(UInt64(payload.count))
+        }
+        buffer.writeBytes(maskKey)
+        buffer.writeBytes(payload.enumerated().map { $0.element ^ maskKey[$0.offset & 3] })
+        return buffer
+    }
+
+    /// `maskVariants` masked copies of a binary frame carrying `payload`.
+    public static func maskedBinaryVariants(_ payload: [UInt8]) -> [ByteBuffer] {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<Self.maskVariants).map { _ in
+            let key = (0..<4).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            return Self.clientFrame(opcode: 0x2, payload: payload, maskKey: key)
+        }
+    }
+}
+
+/// Sits next to the socket so a caller can write complete, pre-masked WebSocket frames without passing NIO's
+/// frame encoder (which accepts only `WebSocketFrame`). Writes through its context keep the channel's order.
+final class RawFrameWriter: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private(set) var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Writes one complete frame toward the socket (no flush).
+    func write(_ frame: ByteBuffer) {
+        self.context?.write(NIOAny(frame), promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension RawFrameWriter: Sendable {}

@@ -1,0 +1,54 @@
+import ChorusEngine
+import Foundation
+
+/// What the harness itself cost during a run, for `make bench` (`chorus run --stats-json FILE`).
+struct HarnessStats: Encodable {
+    var callers: Int
+    var framesSent: UInt64
+    var framesReceived: UInt64
+    var cpuSeconds: Double
+    var wallSeconds: Double
+    /// Process CPU divided by frames sent plus received.
+    var cpuUsPerFrame: Double
+    var peakRSSMB: Double
+    var baselineRSSMB: Double
+    /// (peak − baseline) / callers.
+    var rssKBPerSession: Double
+    var sendLateP50Us: UInt64
+    var sendLateP99Us: UInt64
+    var sendLateMaxUs: UInt64
+    var loopLagP99Us: UInt64
+    var valid: Bool
+    var invalidReason: String?
+
+    init(
+        callers: Int, totals: HarnessMonitor.Totals, cpuSeconds: Double, wallSeconds: Double, baselineRSSMB: Double,
+        invalidReason: String?
+    ) {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        self.callers = callers
+        self.framesSent = totals.framesSent
+        self.framesReceived = totals.framesReceived
+        self.cpuSeconds = cpuSeconds
+        self.wallSeconds = wallSeconds
+        let frames = Double(totals.framesSent + totals.framesReceived)
+        self.cpuUsPerFrame = frames > 0 ? cpuSeconds * 1e6 / frames : 0
+        self.peakRSSMB = Double(usage.ru_maxrss) / 1024
+        self.baselineRSSMB = baselineRSSMB
+        self.rssKBPerSession = callers > 0 ? max(0, self.peakRSSMB - baselineRSSMB) * 1024 / Double(callers) : 0
+        self.sendLateP50Us = totals.sendLateUs.value(atPercentile: 50)
+        self.sendLateP99Us = totals.sendLateUs.value(atPercentile: 99)
+        self.sendLateMaxUs = totals.sendLateUs.max
+        self.loopLagP99Us = totals.loopLagUs.value(atPercentile: 99)
+        self.valid = invalidReason == nil
+        self.invalidReason = invalidReason
+    }
+
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+    }
+}
