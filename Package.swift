@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "ChorusEngine",
             dependencies: [
-                "ChorusCore", "ChorusAudio", "ChorusTransport", .product(name: "Yams", package: "Yams"),
+                "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusTransport", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ] + nio
         ),
@@ -72,6 +72,10 @@ let package = Package(
         .testTarget(
             name: "ChorusIntegrationTests",
             dependencies: ["ChorusTestSupport", "ChorusEngine", "ChorusAgent", "ChorusAudio", "ChorusCore"]
+        ),
+        .testTarget(
+            name: "ChorusRTPInteropTests",
+            dependencies: ["ChorusRTP", "ChorusAgent", "ChorusAudio", "ChorusCore", "ChorusTestSupport"] + nio
         ),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCore", "chorus"]),
     ]

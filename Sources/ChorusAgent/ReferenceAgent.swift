@@ -16,6 +16,7 @@ public final class ReferenceAgent: Sendable {
     private let ownsGroup: Bool
     private let channel: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
     private let sessions = NIOLockedValueBox<UInt64>(0)
+    private let rtp = NIOLockedValueBox<RTPAgentEndpoint?>(nil)
 
     /// - Parameters:
     ///   - replyPath: the clip every answer plays; nil synthesises a tone.
@@ -63,8 +64,23 @@ public final class ReferenceAgent: Sendable {
         return channel.localAddress?.port ?? port
     }
 
+    /// Also serves the agent over RTP on a UDP port (rtcp-mux, symmetric RTP; see `RTPAgentEndpoint`), sharing
+    /// this agent's behaviour, reply clip, truth log and event loops. Returns the bound port (0 = kernel's choice).
+    public func startRTP(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
+        let endpoint = try RTPAgentEndpoint(
+            behavior: self.behavior, replies: self.replies, truth: self.truth, group: self.group)
+        let bound = try await endpoint.start(host: host, port: port)
+        self.rtp.withLockedValue { $0 = endpoint }
+        return bound
+    }
+
+    /// The RTP endpoint, once `startRTP` has run.
+    public var rtpEndpoint: RTPAgentEndpoint? { self.rtp.withLockedValue { $0 } }
+
     /// Stops accepting, closes the truth file and shuts the event loops down.
     public func stop() async {
+        let rtp = self.rtp.withLockedValue { $0 }
+        await rtp?.stop()
         let channel = self.channel.withLockedValue { c in
             defer { c = nil }
             return c

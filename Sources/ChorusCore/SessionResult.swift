@@ -21,12 +21,15 @@ public struct SessionResult: Sendable, Codable, Hashable {
     /// A human-readable reason for a failed outcome (never a secret).
     public var error: String?
     public var turns: [TurnResult]
+    /// Per-direction media statistics (RTP sessions); empty for transports that cannot see packets.
+    public var network: [NetworkStats] = []
 
     public init(
         callerIndex: Int, sessionIndex: Int, transport: String, dialect: String, codec: String,
         networkProfile: String, intendedStartMs: Double, startedMs: Double, connectMs: Double?, endedMs: Double,
-        outcome: Outcome, error: String?, turns: [TurnResult]
+        outcome: Outcome, error: String?, turns: [TurnResult], network: [NetworkStats] = []
     ) {
+        self.network = network
         self.callerIndex = callerIndex
         self.sessionIndex = sessionIndex
         self.transport = transport

@@ -11,8 +11,7 @@ import NIOPosix
 /// uniform arrivals on intended times, capped by `load.max_concurrency`).
 public final class LoadRun: Sendable {
     public let scenario: Scenario
-    public let endpoint: WebSocketEndpoint
-    public let audio: SharedAudio
+    public let cells: [RunCell]
     public let runId: String
     private let group: any EventLoopGroup
     private let registry = CallRegistry()
@@ -27,10 +26,10 @@ public final class LoadRun: Sendable {
         public var totals: HarnessMonitor.Totals
     }
 
-    public init(scenario: Scenario, endpoint: WebSocketEndpoint, audio: SharedAudio, runId: String, group: any EventLoopGroup) {
+    public init(scenario: Scenario, cells: [RunCell], runId: String, group: any EventLoopGroup) {
+        precondition(!cells.isEmpty, "a run needs at least one cell")
         self.scenario = scenario
-        self.endpoint = endpoint
-        self.audio = audio
+        self.cells = cells
         self.runId = runId
         self.group = group
     }
@@ -54,7 +53,7 @@ public final class LoadRun: Sendable {
         }
         let originNs = Self.nowNs()
         let context = SessionContext(
-            planner: SessionPlanner(scenario: self.scenario, clipCount: self.audio.clips.count, runId: self.runId, originNs: originNs),
+            planner: SessionPlanner(scenario: self.scenario, clipCount: self.cells[0].target.clipCount, runId: self.runId, originNs: originNs),
             stats: stats, onSession: onSession)
         let monitor = HarnessMonitor(stats: stats, originNs: originNs)
         let monitorTask = Task { await monitor.run(emit: onSample) }  // cancelled below once every session is done
@@ -173,17 +172,26 @@ public final class LoadRun: Sendable {
             defer { c.nextSession += 1 }
             return c.nextSession
         }
-        let plan = context.planner.plan(callerIndex: caller, sessionIndex: index)
-        let r = await WebSocketConnector.run(
-            plan: plan, endpoint: self.endpoint, audio: self.audio, dialect: ChorusNativeDialect(),
-            stats: context.stats[index % context.stats.count], registry: self.registry,
-            connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
+        let cell = self.cells[index % self.cells.count]
+        var plan = context.planner.plan(callerIndex: caller, sessionIndex: index)
+        plan.link = cell.profile.name == "clean" ? nil : cell.profile
+        if cell.transport == "rtp" { plan.responseEndSilenceNs = 600_000_000 }
+        let stats = context.stats[index % context.stats.count]
+        let r: CallResult
+        switch cell.target {
+        case .webSocket(let endpoint, let audio, let dialect):
+            r = await WebSocketConnector.run(
+                plan: plan, endpoint: endpoint, audio: audio, dialect: dialect, stats: stats, registry: self.registry,
+                connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
+        case .rtp(let address, let audio):
+            r = await RTPConnector.run(plan: plan, remote: address, audio: audio, stats: stats, registry: self.registry)
+        }
         self.counters.withLockedValue { $0.running -= 1 }
         let origin = context.planner.originNs
         let result = self.sessionResult(
-            caller: caller, index: index, intendedNs: intendedNs, origin: origin, startedNs: r.startedNs,
+            cell: cell, caller: caller, index: index, intendedNs: intendedNs, origin: origin, startedNs: r.startedNs,
             connectNs: r.connectNs, endedNs: r.endedNs, outcome: r.report.outcome, error: r.report.error,
-            turns: r.report.turns)
+            turns: r.report.turns, network: r.report.network)
         self.progress.add(result)
         await context.onSession(result)
     }
@@ -195,7 +203,8 @@ public final class LoadRun: Sendable {
         }
         let now = Self.nowNs()
         let result = self.sessionResult(
-            caller: caller, index: index, intendedNs: intendedNs, origin: context.planner.originNs, startedNs: now,
+            cell: self.cells[index % self.cells.count], caller: caller, index: index, intendedNs: intendedNs,
+            origin: context.planner.originNs, startedNs: now,
             connectNs: nil, endedNs: now, outcome: .dropped,
             error: "not started: \(self.scenario.load.maxConcurrency ?? 0) sessions already in progress (load.max_concurrency)",
             turns: [])
@@ -204,15 +213,15 @@ public final class LoadRun: Sendable {
     }
 
     private func sessionResult(
-        caller: Int, index: Int, intendedNs: Int64, origin: Int64, startedNs: Int64, connectNs: Int64?, endedNs: Int64,
-        outcome: ChorusCore.Outcome, error: String?, turns: [TurnResult]
+        cell: RunCell, caller: Int, index: Int, intendedNs: Int64, origin: Int64, startedNs: Int64, connectNs: Int64?, endedNs: Int64,
+        outcome: ChorusCore.Outcome, error: String?, turns: [TurnResult], network: [NetworkStats] = []
     ) -> SessionResult {
         SessionResult(
-            callerIndex: caller, sessionIndex: index, transport: self.scenario.target.transport,
-            dialect: self.scenario.target.dialect, codec: self.scenario.target.codec, networkProfile: "clean",
+            callerIndex: caller, sessionIndex: index, transport: cell.transport, dialect: cell.dialect, codec: cell.codec,
+            networkProfile: cell.profile.name,
             intendedStartMs: Double(intendedNs - origin) / 1e6, startedMs: Double(startedNs - origin) / 1e6,
             connectMs: connectNs.map { Double($0) / 1e6 }, endedMs: Double(endedNs - origin) / 1e6,
-            outcome: outcome, error: error, turns: turns)
+            outcome: outcome, error: error, turns: turns, network: network)
     }
 
     static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }

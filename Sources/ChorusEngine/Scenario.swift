@@ -1,5 +1,6 @@
 
 import ChorusCore
+import ChorusNetwork
 
 /// A validated scenario: what to call, how hard, what each caller says, and what counts as passing.
 ///
@@ -14,6 +15,18 @@ public struct Scenario: Sendable, Codable, Hashable {
         public var codec: String = "pcm16/16000"
         /// `message`: send an explicit end-of-turn message; `vad`: rely on the agent's voice activity detection.
         public var endOfTurn: String = "message"
+        /// RTP: the agent's `host:port`; nil starts the embedded reference agent.
+        public var address: String?
+        /// RTP payload type; nil for the codec's usual one (111 Opus, 0 PCMU).
+        public var payloadType: Int?
+        /// RTP: send the RFC 6464 audio-level header extension (with its voice-activity bit).
+        public var audioLevelExtension = true
+        public var opusBitrate = 24000
+        public var opusComplexity = 5
+        public var opusFEC = true
+
+        /// The encoding part of the codec string (`pcm16`, `opus`, `pcmu`).
+        public var encoding: String { String(self.codec.split(separator: "/").first ?? "") }
 
         /// The sample rate of the codec string.
         public var sampleRate: Int { Int(self.codec.split(separator: "/").last ?? "") ?? 16000 }
@@ -67,6 +80,19 @@ public struct Scenario: Sendable, Codable, Hashable {
     public var session = Session()
     public var harness = Harness()
     public var thresholds: [Threshold] = []
+    /// Network profiles to run, each a cell of the run's matrix (built-in names or custom `networks:` entries).
+    public var network: [LinkProfile] = [LinkProfile.named("clean")!]
+    /// Transports to run every profile over (`matrix.transports`); the target's transport alone when nil.
+    public var matrixTransports: [String]?
+
+    /// The transports of the matrix.
+    public var transports: [String] { self.matrixTransports ?? [self.target.transport] }
+
+    /// The codec a transport uses in this scenario: `target.codec` for the target's transport, else its default.
+    public func codec(for transport: String) -> String {
+        if transport == self.target.transport { return self.target.codec }
+        return transport == "rtp" ? "opus/16000" : "pcm16/16000"
+    }
     public var seed: UInt64 = 1
 
     public init(name: String, path: String) {

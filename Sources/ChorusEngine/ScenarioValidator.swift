@@ -1,4 +1,5 @@
 import ChorusCore
+import ChorusNetwork
 import Foundation
 
 /// Turns a `ScenarioNode` tree into a `Scenario`, collecting every problem instead of stopping at the first.
@@ -13,16 +14,26 @@ import Foundation
 /// `thresholds.{<metric>.<stat>: "<op> <value>"}`.
 struct ScenarioValidator {
     static let schema: [String: Set<String>] = [
-        "": ["name", "seed", "target", "agent", "load", "session", "harness", "thresholds", "description"],
-        "target": ["url", "transport", "dialect", "codec", "end_of_turn"],
+        "": [
+            "name", "seed", "target", "agent", "load", "session", "harness", "thresholds", "description", "network",
+            "networks", "matrix",
+        ],
+        "matrix": ["transports"],
+        "target": [
+            "url", "transport", "dialect", "codec", "end_of_turn", "address", "payload_type", "audio_level_extension",
+            "opus_bitrate", "opus_complexity", "opus_fec",
+        ],
         "agent": ["latency", "jitter", "drift", "hangover", "reply"],
         "load": ["callers", "ramp", "duration", "connect_timeout", "arrival_rate", "arrivals", "max_concurrency", "stages"],
         "session": ["turns", "think_time", "utterances", "response_timeout", "audible_threshold", "stall_threshold"],
         "harness": ["max_send_late_p99", "max_send_late", "max_loop_lag_p999", "threads"],
     ]
-    static let transports = ["websocket"]
+    static let transports = ["websocket", "rtp"]
     static let dialects = ["chorus"]
-    static let encodings = ["pcm16"]
+    static let codecs = [
+        "websocket": ["pcm16/8000", "pcm16/16000", "pcm16/24000", "pcm16/48000"],
+        "rtp": ["opus/16000", "opus/48000", "pcmu/8000"],
+    ]
 
     let file: String
     let baseDirectory: String
@@ -50,6 +61,14 @@ struct ScenarioValidator {
         }
         if let h = self.section(root, "harness") { self.readHarness(h, into: &s) }
         if let th = root["thresholds"] { s.thresholds = self.readThresholds(th) }
+        s.network = self.readNetworks(root)
+        if let m = self.section(root, "matrix"), let t = m["transports"] {
+            if case .sequence(let items, _) = t, !items.isEmpty {
+                s.matrixTransports = items.compactMap { self.choice($0, "matrix.transports", Self.transports) }
+            } else {
+                self.problem(t, "matrix.transports", "expected a list like [websocket, rtp]")
+            }
+        }
         return s
     }
 
@@ -68,15 +87,30 @@ struct ScenarioValidator {
         if let v = t["transport"] { s.target.transport = self.choice(v, "target.transport", Self.transports) ?? s.target.transport }
         if let v = t["dialect"] { s.target.dialect = self.choice(v, "target.dialect", Self.dialects) ?? s.target.dialect }
         if let v = t["end_of_turn"] { s.target.endOfTurn = self.choice(v, "target.end_of_turn", ["message", "vad"]) ?? s.target.endOfTurn }
+        if t["codec"] == nil, s.target.transport == "rtp" { s.target.codec = "opus/16000" }
         if let v = t["codec"], let codec = self.string(v, "target.codec") {
-            let parts = codec.split(separator: "/")
-            if parts.count == 2, Self.encodings.contains(String(parts[0])), let rate = Int(parts[1]),
-                [8000, 16000, 24000, 48000].contains(rate)
-            {
+            let allowed = Self.codecs[s.target.transport] ?? []
+            if allowed.contains(codec) {
                 s.target.codec = codec
             } else {
-                self.problem(v, "target.codec", "'\(codec)' is not supported (expected pcm16/8000, pcm16/16000, pcm16/24000 or pcm16/48000)")
+                self.problem(v, "target.codec", "'\(codec)' is not supported over \(s.target.transport) (expected one of: \(allowed.joined(separator: ", ")))")
             }
+        }
+        if let v = t["address"], let a = self.string(v, "target.address") {
+            let parts = a.split(separator: ":")
+            if parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port) {
+                s.target.address = a
+            } else {
+                self.problem(v, "target.address", "'\(a)' is not host:port")
+            }
+        }
+        if let v = t["payload_type"] { s.target.payloadType = self.int(v, "target.payload_type", min: 0, max: 127) }
+        if let v = t["audio_level_extension"] { s.target.audioLevelExtension = self.bool(v, "target.audio_level_extension") ?? true }
+        if let v = t["opus_bitrate"] { s.target.opusBitrate = self.int(v, "target.opus_bitrate", min: 6000, max: 510_000) ?? 24000 }
+        if let v = t["opus_complexity"] { s.target.opusComplexity = self.int(v, "target.opus_complexity", min: 0, max: 10) ?? 5 }
+        if let v = t["opus_fec"] { s.target.opusFEC = self.bool(v, "target.opus_fec") ?? true }
+        if s.target.transport == "rtp" && t["url"] != nil {
+            self.problem(t, "target.url", "RTP targets take target.address (host:port), not a URL")
         }
     }
 
@@ -203,6 +237,51 @@ struct ScenarioValidator {
         }
     }
 
+    /// `network:` (a name or a list of names) resolved against the built-in profiles and `networks:`.
+    private mutating func readNetworks(_ root: ScenarioNode) -> [LinkProfile] {
+        var custom: [String: LinkProfile] = [:]
+        if let node = root["networks"] {
+            if case .mapping(let entries, _) = node {
+                for entry in entries {
+                    let key = "networks.\(entry.key)"
+                    guard case .mapping(let fields, _) = entry.value else {
+                        self.problem(entry.value, key, "expected a mapping of profile fields (loss, delay, jitter, …)")
+                        continue
+                    }
+                    var flat: [String: String] = [:]
+                    for f in fields {
+                        if case .scalar(let v, _) = f.value {
+                            flat[f.key] = v
+                        } else if case .mapping(let sub, _) = f.value {
+                            for g in sub { if case .scalar(let v, _) = g.value { flat["\(f.key).\(g.key)"] = v } }
+                        }
+                    }
+                    switch LinkProfile.parse(name: entry.key, fields: flat) {
+                    case .success(let p): custom[entry.key] = p
+                    case .failure(let e):
+                        for p in e.problems { self.problem(line: entry.line, "\(key).\(p.key)", p.message) }
+                    }
+                }
+            } else {
+                self.problem(node, "networks", "expected a mapping of profile names to fields")
+            }
+        }
+        guard let node = root["network"] else { return [LinkProfile.named("clean")!] }
+        let items: [ScenarioNode]
+        if case .sequence(let list, _) = node { items = list } else { items = [node] }
+        var profiles: [LinkProfile] = []
+        for (i, item) in items.enumerated() {
+            guard let name = self.string(item, "network[\(i)]") else { continue }
+            if let p = custom[name] ?? LinkProfile.named(name) {
+                profiles.append(p)
+            } else {
+                let known = LinkProfile.builtIn.map(\.name) + custom.keys.sorted()
+                self.problem(item, "network[\(i)]", "unknown network profile '\(name)' (expected one of: \(known.joined(separator: ", ")), or define it under networks:)")
+            }
+        }
+        return profiles.isEmpty ? [LinkProfile.named("clean")!] : profiles
+    }
+
     // MARK: - Values
 
     private mutating func section(_ root: ScenarioNode, _ name: String) -> ScenarioNode? {
@@ -234,13 +313,25 @@ struct ScenarioValidator {
         return s
     }
 
-    private mutating func int(_ node: ScenarioNode, _ key: String, min: Int) -> Int? {
+    private mutating func int(_ node: ScenarioNode, _ key: String, min: Int, max: Int = Int.max) -> Int? {
         guard let s = self.string(node, key) else { return nil }
-        guard let v = Int(s), v >= min else {
-            self.problem(node, key, "'\(s)' is not a whole number ≥ \(min)")
+        guard let v = Int(s), v >= min, v <= max else {
+            let range = max == Int.max ? "≥ \(min)" : "from \(min) to \(max)"
+            self.problem(node, key, "'\(s)' is not a whole number \(range)")
             return nil
         }
         return v
+    }
+
+    private mutating func bool(_ node: ScenarioNode, _ key: String) -> Bool? {
+        guard let s = self.string(node, key) else { return nil }
+        switch s.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            self.problem(node, key, "'\(s)' is not true or false")
+            return nil
+        }
     }
 
     private mutating func duration(_ node: ScenarioNode, _ key: String, positive: Bool = false, allowNegative: Bool = false) -> Double? {

@@ -29,6 +29,7 @@ public struct SessionPlanner: Sendable {
             callerIndex: callerIndex, sessionIndex: sessionIndex, sessionId: "\(self.runId)-\(sessionIndex)",
             turnClips: clips, thinkNs: think, responseTimeoutNs: Int64(s.responseTimeoutMs * 1e6),
             sendsEndOfTurn: self.scenario.target.endOfTurn == "message", audibleThresholdDBFS: s.audibleThresholdDBFS,
-            stallThresholdNs: Int64(s.stallThresholdMs * 1e6), originNs: self.originNs, seed: rng.next())
+            stallThresholdNs: Int64(s.stallThresholdMs * 1e6), originNs: self.originNs, seed: rng.next(),
+            runSeed: self.scenario.seed)
     }
 }

@@ -53,12 +53,26 @@ extension ResultStore {
             while let row = try turnRows.next() {
                 turnsBySession[row["session_id"], default: []].append(try Self.turnResult(row))
             }
+            var networkBySession: [Int64: [NetworkStats]] = [:]
+            let networkRows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM network_stats WHERE run_id = ? ORDER BY session_id, direction", arguments: [runId])
+            while let row = try networkRows.next() {
+                networkBySession[row["session_id"], default: []].append(
+                    NetworkStats(
+                        direction: row["direction"], packetsSent: row["packets_sent"],
+                        packetsReceived: row["packets_received"], lost: row["lost"], late: row["late"],
+                        reordered: row["reordered"], duplicated: row["duplicated"], jitterMs: row["jitter_ms"],
+                        effectiveLossPct: row["effective_loss_pct"], concealedMs: row["concealed_ms"],
+                        rFactor: row["r_factor"], mos: row["mos"]))
+            }
             var sessions: [SessionResult] = []
             let sessionRows = try Row.fetchCursor(
                 db, sql: "SELECT * FROM sessions WHERE run_id = ? ORDER BY session_index, id", arguments: [runId])
             while let row = try sessionRows.next() {
                 let id: Int64 = row["id"]
-                sessions.append(try Self.sessionResult(row, turns: turnsBySession[id] ?? []))
+                var session = try Self.sessionResult(row, turns: turnsBySession[id] ?? [])
+                session.network = networkBySession[id] ?? []
+                sessions.append(session)
             }
             return sessions
         }

@@ -151,6 +151,12 @@ public final class ResultStore: Sendable {
                     outcome, bargein_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        let networkStatement = try db.cachedStatement(
+            sql: """
+                INSERT INTO network_stats (run_id, session_id, direction, packets_sent, packets_received, lost, late,
+                    reordered, duplicated, jitter_ms, effective_loss_pct, concealed_ms, r_factor, mos)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         for s in sessions {
             try sessionStatement.execute(arguments: [
                 runId, s.callerIndex, s.sessionIndex, s.transport, s.dialect, s.codec, s.networkProfile,
@@ -163,6 +169,12 @@ public final class ResultStore: Sendable {
                     runId, sessionId, t.turnIndex, t.utterance, t.eosMs, t.eosLateMs, t.ttfaMs, t.ttfaAudibleMs,
                     t.voiceToVoiceMs, t.responseMs, t.responseAudioMs, t.stallCount, t.stallMs, t.outcome.rawValue,
                     t.bargeInMs,
+                ])
+            }
+            for n in s.network {
+                try networkStatement.execute(arguments: [
+                    runId, sessionId, n.direction, n.packetsSent, n.packetsReceived, n.lost, n.late, n.reordered,
+                    n.duplicated, n.jitterMs, n.effectiveLossPct, n.concealedMs, n.rFactor, n.mos,
                 ])
             }
         }

@@ -1,7 +1,9 @@
 import ChorusAgent
 import ChorusCore
 import ChorusEngine
+import ChorusAudio
 import ChorusTransport
+import NIOCore
 import NIOPosix
 
 /// Runs a scenario's callers in-process against a reference agent on port 0, and hands back both sides.
@@ -34,11 +36,30 @@ public enum AgentHarness {
     ) async throws -> Result {
         let agent = try ReferenceAgent(behavior: behavior, replyPath: Fixtures.audio("reply.wav"), truthPath: nil)
         let port = try await agent.start(host: "127.0.0.1", port: 0)
+        let isRTP = scenario.target.transport == "rtp"
+        let rtpPort = isRTP ? try await agent.startRTP(host: "127.0.0.1", port: 0) : 0
         let group = callerGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let runId = "test"
-        let load = LoadRun(
-            scenario: scenario, endpoint: WebSocketEndpoint(host: "127.0.0.1", port: port),
-            audio: try Fixtures.sharedAudio(sampleRate: scenario.target.sampleRate), runId: runId, group: group)
+        let target: CallTarget
+        if isRTP {
+            let rate = scenario.target.sampleRate
+            let clips = try Fixtures.utteranceNames.map { try Utterance.load(path: Fixtures.audio($0), sampleRate: rate) }
+            let codec: SharedRTPAudio.Codec = scenario.target.encoding == "pcmu"
+                ? .pcmu : .opus(sampleRate: rate, bitrate: 24000, complexity: 5, fec: true)
+            target = .rtp(
+                try SocketAddress(ipAddress: "127.0.0.1", port: rtpPort),
+                try SharedRTPAudio(utterances: clips, codec: codec, payloadType: nil, audioLevelExtension: true))
+        } else {
+            target = .webSocket(
+                WebSocketEndpoint(host: "127.0.0.1", port: port),
+                try Fixtures.sharedAudio(sampleRate: scenario.target.sampleRate), dialect: ChorusNativeDialect())
+        }
+        let cells = scenario.network.map { profile in
+            RunCell(
+                transport: scenario.target.transport, codec: scenario.target.codec,
+                dialect: isRTP ? "rtp" : scenario.target.dialect, profile: profile, target: target)
+        }
+        let load = LoadRun(scenario: scenario, cells: cells, runId: runId, group: group)
         let collected = SessionCollector()
         let outcome = await load.run(onSession: { await collected.add($0) }, onSample: { _ in })
         if callerGroup == nil { try await group.shutdownGracefully() }
@@ -47,8 +68,10 @@ public enum AgentHarness {
     }
 
     /// A scenario for loopback tests: the shipped utterances, `callers` × `turns`, short think times.
-    public static func scenario(callers: Int, turns: Int, rampMs: Double = 1000) -> Scenario {
+    public static func scenario(callers: Int, turns: Int, rampMs: Double = 1000, codec: String = "pcm16/16000") -> Scenario {
         var s = Scenario(name: "loopback", path: "\(Fixtures.packageRoot)/Scenarios/test.yaml")
+        s.target.codec = codec
+        if !codec.hasPrefix("pcm16") { s.target.transport = "rtp" }
         s.load.callers = callers
         s.load.rampMs = rampMs
         s.session.turns = turns

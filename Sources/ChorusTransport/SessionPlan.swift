@@ -1,5 +1,11 @@
+import ChorusNetwork
+
 /// Everything one simulated call will do, decided before it connects (seeded, so runs repeat).
 public struct SessionPlan: Sendable {
+    /// The impaired network this call goes through; nil for none (the `clean` cell without impairment).
+    public var link: LinkProfile?
+    /// The run's seed, from which each caller's impairment randomness is derived (same seed, same losses).
+    public var runSeed: UInt64 = 0
     public var callerIndex: Int
     public var sessionIndex: Int
     /// Sent to the agent so its ground-truth log can be joined with ours.
@@ -26,8 +32,10 @@ public struct SessionPlan: Sendable {
     public init(
         callerIndex: Int, sessionIndex: Int, sessionId: String, turnClips: [Int], thinkNs: [Int64],
         responseTimeoutNs: Int64, responseEndSilenceNs: Int64 = 1_500_000_000, sendsEndOfTurn: Bool = true,
-        audibleThresholdDBFS: Double = -45, stallThresholdNs: Int64 = 100_000_000, originNs: Int64, seed: UInt64
+        audibleThresholdDBFS: Double = -45, stallThresholdNs: Int64 = 100_000_000, originNs: Int64, seed: UInt64,
+        runSeed: UInt64 = 0
     ) {
+        self.runSeed = runSeed
         self.callerIndex = callerIndex
         self.sessionIndex = sessionIndex
         self.sessionId = sessionId

@@ -1,5 +1,6 @@
 import ChorusAudio
 import ChorusCore
+import ChorusNetwork
 import NIOCore
 import NIOWebSocket
 
@@ -8,6 +9,8 @@ public struct CallerReport: Sendable {
     public var turns: [TurnResult]
     public var outcome: Outcome
     public var error: String?
+    /// Per-direction media statistics, for transports that see packets.
+    public var network: [NetworkStats] = []
 }
 
 /// Tells a caller's handler that the handshake is done and the call may start.
@@ -44,6 +47,13 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     private var rng: SplitMix64
     private let frameBytesPerNs: Double
 
+    // The impaired network as TCP experiences it: nothing is lost, but a lost segment holds back every later
+    // frame on the connection until it is retransmitted (head-of-line blocking, docs/network.md).
+    private var tcpUp: TCPStreamModel?
+    private var tcpDown: TCPStreamModel?
+    private var upLine: DelayLine<ByteBuffer>?
+    private var downLine: DelayLine<WebSocketFrame>?
+
     init(
         plan: SessionPlan, audio: SharedAudio, dialect: any CallerDialect, stats: LoopStats,
         rawWriter: RawFrameWriter, promise: EventLoopPromise<CallerReport>
@@ -65,6 +75,20 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         self.stats.activeSessions += 1
+        let plan = self.flow.plan
+        if let profile = plan.link, !(profile.up.isClean && profile.down.isClean) {
+            let rtt = max(1, profile.baseRTTMs)
+            let seed = plan.runSeed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(plan.sessionIndex)
+            self.tcpUp = TCPStreamModel(profile: profile.up, seed: seed, rttMs: rtt)
+            self.tcpDown = TCPStreamModel(profile: profile.down, seed: seed &+ 1, rttMs: rtt)
+            self.upLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] frame, _ in
+                self.rawWriter.write(frame)
+                self.context?.flush()
+            }
+            self.downLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] frame, dueNs in
+                self.process(frame, arrivalNs: dueNs)
+            }
+        }
     }
 
     /// Starts the call once the handshake has completed (the connector fires `CallerStart`): writes issued
@@ -130,6 +154,18 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
             break
         }
         self.stats.framesReceived &+= 1
+        if self.tcpDown != nil {
+            let due = self.tcpDown!.deliver(sendNs: nowNs, bytes: frame.length + 4)
+            if due > nowNs || (self.downLine?.count ?? 0) > 0 {
+                self.downLine?.push(frame, dueNs: due)
+                return
+            }
+        }
+        self.process(frame, arrivalNs: nowNs)
+    }
+
+    /// Handles one agent message as delivered at `nowNs` (after any head-of-line delay).
+    private func process(_ frame: WebSocketFrame, arrivalNs nowNs: Int64) {
         switch self.dialect.event(for: frame) {
         case .audio(let payload):
             let durationNs = Int64(Double(payload.readableBytes) / self.frameBytesPerNs)
@@ -159,17 +195,17 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
             let deadline = self.deadlineNs(self.tick)
             switch self.flow.nextFrame(deadlineNs: deadline) {
             case .clip(let clip, let frame, let isEndOfSpeech, let turn):
-                self.write(self.audio.clips[clip].wireFrames[frame])
+                self.write(self.audio.clips[clip].wireFrames[frame], sentNs: deadline)
                 if isEndOfSpeech {
                     self.context?.flush()
                     // t_eos: the frame holding the last speech sample has just been handed to the kernel.
                     self.flow.endOfSpeechSent(actualNs: Self.nowNs(), intendedNs: deadline)
                     if self.flow.plan.sendsEndOfTurn, let eot = self.dialect.endOfTurnFrame(turn: turn) {
-                        self.context?.write(self.wrapOutboundOut(self.masked(eot)), promise: nil)
+                        self.send(self.rawFrame(eot), sentNs: deadline)
                     }
                 }
             case .silence:
-                self.write(self.audio.silenceWire)
+                self.write(self.audio.silenceWire, sentNs: deadline)
             case .hangUp, .none:
                 self.afterFlowChange()
                 return
@@ -184,8 +220,28 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     }
 
     /// Writes one of the pre-masked copies of a shared frame: no copy, no allocation.
-    private func write(_ variants: [ByteBuffer]) {
-        self.rawWriter.write(variants[Int(truncatingIfNeeded: self.rng.next() & UInt64(WebSocketWire.maskVariants - 1))])
+    private func write(_ variants: [ByteBuffer], sentNs: Int64) {
+        self.send(variants[Int(truncatingIfNeeded: self.rng.next() & UInt64(WebSocketWire.maskVariants - 1))], sentNs: sentNs)
+    }
+
+    /// Puts a complete frame on the caller → agent direction: to the socket, or behind the impaired TCP stream.
+    private func send(_ frame: ByteBuffer, sentNs: Int64) {
+        if self.tcpUp != nil {
+            let due = self.tcpUp!.deliver(sendNs: sentNs, bytes: frame.readableBytes)
+            if due > Self.nowNs() || (self.upLine?.count ?? 0) > 0 {
+                self.upLine?.push(frame, dueNs: due)
+                return
+            }
+        }
+        self.rawWriter.write(frame)
+    }
+
+    /// A control message as a complete masked client frame, so it keeps its place among the audio frames.
+    private func rawFrame(_ frame: WebSocketFrame) -> ByteBuffer {
+        let payload = frame.unmaskedData.getBytes(at: frame.unmaskedData.readerIndex, length: frame.unmaskedData.readableBytes) ?? []
+        let key = (0..<4).map { _ in UInt8(truncatingIfNeeded: self.rng.next()) }
+        let opcode: UInt8 = frame.opcode == .text ? 0x1 : 0x2
+        return WebSocketWire.clientFrame(opcode: opcode, payload: payload, maskKey: key)
     }
 
     // MARK: - Hanging up
@@ -208,6 +264,8 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         guard !self.hungUp, let context = self.context else { return }
         self.hungUp = true
         self.stopPacing()
+        self.upLine?.cancel()
+        self.downLine?.cancel()
         for frame in self.dialect.closingFrames() {
             context.write(self.wrapOutboundOut(self.masked(frame)), promise: nil)
         }

@@ -8,14 +8,6 @@ import NIOWebSocket
 ///
 /// Never throws: every failure becomes a `SessionOutcomeDetail` with an outcome, because a failed call is data.
 public enum WebSocketConnector {
-    /// What one session produced, before the engine adds its bookkeeping.
-    public struct Result: Sendable {
-        public var startedNs: Int64
-        public var connectNs: Int64?
-        public var endedNs: Int64
-        public var report: CallerReport
-    }
-
     private enum Upgrade: Sendable {
         case upgraded(any Channel)
         case declined
@@ -25,7 +17,7 @@ public enum WebSocketConnector {
     public static func run(
         plan: SessionPlan, endpoint: WebSocketEndpoint, audio: SharedAudio, dialect: any CallerDialect,
         stats: LoopStats, registry: CallRegistry, connectTimeout: TimeAmount = .seconds(5)
-    ) async -> Result {
+    ) async -> CallResult {
         let startedNs = Int64(NIODeadline.now().uptimeNanoseconds)
         let loop = stats.eventLoop
         let reportPromise = loop.makePromise(of: CallerReport.self)
@@ -80,7 +72,7 @@ public enum WebSocketConnector {
         } catch {
             report = CallerReport(turns: [], outcome: .dropped, error: "\(error)")
         }
-        return Result(
+        return CallResult(
             startedNs: startedNs, connectNs: connectNs, endedNs: Int64(NIODeadline.now().uptimeNanoseconds),
             report: report)
     }
@@ -130,8 +122,8 @@ public enum WebSocketConnector {
             configuration: .init(upgradeConfiguration: configuration))
     }
 
-    private static func failed(_ startedNs: Int64, _ outcome: Outcome, _ message: String) -> Result {
-        Result(
+    private static func failed(_ startedNs: Int64, _ outcome: Outcome, _ message: String) -> CallResult {
+        CallResult(
             startedNs: startedNs, connectNs: nil, endedNs: Int64(NIODeadline.now().uptimeNanoseconds),
             report: CallerReport(turns: [], outcome: outcome, error: message))
     }

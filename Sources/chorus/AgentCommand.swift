@@ -18,6 +18,10 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Append per-turn ground truth as JSON lines to this file.") var truth: String?
     @Option(help: "Seed for the jitter.") var seed: UInt64 = 1
     @Option(help: "Event loop threads.") var threads = 1
+    @Option(
+        name: .customLong("rtp-port"),
+        help: "Also serve RTP (rtcp-mux, Opus or PCMU) on this UDP port of the --listen host (0 picks a free one).")
+    var rtpPort: Int?
     @Flag(help: "Exit when standard input closes (used when `chorus run` starts the agent).") var exitOnStdinEOF = false
 
     func run() async throws {
@@ -39,6 +43,9 @@ struct AgentCommand: AsyncParsableCommand {
             problems.append("--listen: '\(self.listen)' is not HOST:PORT")
             throw CLIError(problems.joined(separator: "\n"))
         }
+        if let rtpPort = self.rtpPort, !(0...65535).contains(rtpPort) {
+            problems.append("--rtp-port: \(rtpPort) is not a UDP port (0...65535)")
+        }
         if !problems.isEmpty { throw CLIError(problems.joined(separator: "\n")) }
         let agent: ReferenceAgent
         do {
@@ -53,6 +60,15 @@ struct AgentCommand: AsyncParsableCommand {
             throw CLIError("agent: cannot listen on \(self.listen): \(error)")
         }
         print("listening on \(parts[0]):\(bound)")
+        if let rtpPort = self.rtpPort {
+            do {
+                let rtpBound = try await agent.startRTP(host: String(parts[0]), port: rtpPort)
+                print("rtp on \(parts[0]):\(rtpBound)")
+            } catch {
+                await agent.stop()
+                throw CLIError("agent: cannot serve RTP on \(parts[0]):\(rtpPort): \(error)")
+            }
+        }
         fflush(nil)
         await Signals.waitForTermination(orStdinEOF: self.exitOnStdinEOF)
         await agent.stop()

@@ -10,8 +10,10 @@ final class EmbeddedAgentProcess {
     let process = Process()
     private let stdinPipe = Pipe()
     let port: Int
+    /// The agent's RTP port, when started with `rtp`.
+    let rtpPort: Int?
 
-    init(behavior: AgentBehavior, replyPath: String?, truthPath: String) throws {
+    init(behavior: AgentBehavior, replyPath: String?, truthPath: String, rtp: Bool = false) throws {
         let stdoutPipe = Pipe()
         self.process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var args = [
@@ -21,6 +23,7 @@ final class EmbeddedAgentProcess {
             "--exit-on-stdin-eof",
         ]
         if let replyPath { args += ["--reply", replyPath] }
+        if rtp { args += ["--rtp-port", "0"] }
         self.process.arguments = args
         self.process.standardInput = self.stdinPipe
         self.process.standardOutput = stdoutPipe
@@ -29,20 +32,24 @@ final class EmbeddedAgentProcess {
         } catch {
             throw CLIError("cannot start the embedded reference agent: \(error)")
         }
-        // The agent prints "listening on HOST:PORT" once bound; anything else means it failed.
-        var line = Data()
+        // The agent prints "listening on HOST:PORT" once bound (and "rtp on HOST:PORT" with --rtp-port).
         let reader = stdoutPipe.fileHandleForReading
-        while !line.contains(UInt8(ascii: "\n")) {
+        var text = ""
+        func port(after prefix: String) -> Int? {
+            text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: ":").last }
+                .flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        while port(after: "listening on ") == nil || (rtp && port(after: "rtp on ") == nil) {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
-            line.append(chunk)
+            text += String(decoding: chunk, as: UTF8.self)
         }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("listening on "), let port = text.split(separator: ":").last.flatMap({ Int($0) }) else {
+        guard let wsPort = port(after: "listening on "), !rtp || port(after: "rtp on ") != nil else {
             self.process.terminate()
-            throw CLIError("the embedded reference agent did not start (it said: '\(text)')")
+            throw CLIError("the embedded reference agent did not start (it said: '\(text.trimmingCharacters(in: .whitespacesAndNewlines))')")
         }
-        self.port = port
+        self.port = wsPort
+        self.rtpPort = rtp ? port(after: "rtp on ") : nil
     }
 
     /// Ends the agent and waits for it, so its truth file is complete.

@@ -40,7 +40,6 @@ struct RunCommand: AsyncParsableCommand {
         } catch let e as ScenarioError {
             throw CLIError(e.description)
         }
-        let audio = try Self.loadAudio(scenario)
         FileLimits.raise(toAtLeast: scenario.load.callers * 2 + 256)
 
         let store: ResultStore
@@ -49,32 +48,32 @@ struct RunCommand: AsyncParsableCommand {
         let outDir = self.out ?? "Reports/\(runId)"
 
         var agentProcess: EmbeddedAgentProcess?
-        let endpoint: WebSocketEndpoint
-        if let url = scenario.target.url {
-            guard let e = WebSocketEndpoint(url: url) else { throw CLIError("target.url: '\(url)' is not a ws:// URL") }
-            endpoint = e
-        } else {
-            let truthPath = "\(outDir)/agent-truth.jsonl"
+        let usesRTP = scenario.transports.contains("rtp")
+        let needsAgent = scenario.transports.contains { transport in
+            transport != scenario.target.transport || (transport == "rtp" ? scenario.target.address : scenario.target.url) == nil
+        }
+        if needsAgent {
             try? FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-            let agent = try EmbeddedAgentProcess(behavior: scenario.agent, replyPath: scenario.agentReply, truthPath: truthPath)
-            agentProcess = agent
-            endpoint = WebSocketEndpoint(host: "127.0.0.1", port: agent.port)
+            agentProcess = try EmbeddedAgentProcess(
+                behavior: scenario.agent, replyPath: scenario.agentReply, truthPath: "\(outDir)/agent-truth.jsonl",
+                rtp: usesRTP)
         }
         defer { agentProcess?.stop() }
+        let cells = try TargetFactory.cells(scenario, embeddedAgent: agentProcess)
 
         let info = RunInfo(
             id: runId, name: scenario.name, scenarioYAML: yaml, configJSON: Self.json(scenario),
             startedAt: Self.now(), harnessVersion: ChorusVersion.string, host: ProcessInfo.processInfo.hostName,
             gitCommit: ChorusVersion.gitCommit)
         try store.insertRun(info)
-        print("chorus run \(runId): \(scenario.name), \(scenario.load.callers) callers × \(scenario.session.turns) turns → \(endpoint)")
+        print("chorus run \(runId): \(scenario.name), \(scenario.load.callers) callers × \(scenario.session.turns) turns → \(cells.map { "\($0.transport)/\($0.profile.name) \($0.target.description)" }.joined(separator: ", "))")
 
         let baselineRSS = HarnessMonitor.rssMB()
         let cpuBefore = HarnessMonitor.cpuSeconds()
         let wallBefore = Date()
         let threads = scenario.harness.threads > 0 ? scenario.harness.threads : System.coreCount
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let load = LoadRun(scenario: scenario, endpoint: endpoint, audio: audio, runId: runId, group: group)
+        let load = LoadRun(scenario: scenario, cells: cells, runId: runId, group: group)
         let writer = ResultWriter(store: store, runId: runId)
         let writerTask = Task { await writer.run() }  // cancelled after the run; flushes on the way out
         let signals = Signals.onInterrupt { load.abort() }
@@ -113,7 +112,9 @@ struct RunCommand: AsyncParsableCommand {
 
         print(TerminalSummary.render(final))
         if agentProcess != nil, let truth = try? TruthRecord.read(path: "\(outDir)/agent-truth.jsonl") {
-            print(TruthComparison(sessions: final.sessions, truth: truth, runId: runId).line)
+            // Impaired cells add network delay on purpose: the harness's own error shows on clean cells only.
+            let clean = final.sessions.filter { $0.networkProfile == "clean" }
+            print(TruthComparison(sessions: clean, truth: truth, runId: runId).line)
         }
         if let html = paths.first(where: { $0.hasSuffix(".html") }) { print("report: \(html)") }
         if outcome.aborted { print("run aborted by the user; what was measured is kept (status aborted)") }
@@ -122,20 +123,6 @@ struct RunCommand: AsyncParsableCommand {
         if outcome.invalidReason != nil || !failedGates.isEmpty || everyCallFailed || outcome.aborted {
             throw ExitCode(1)
         }
-    }
-
-    static func loadAudio(_ scenario: Scenario) throws -> SharedAudio {
-        var problems: [String] = []
-        var clips: [Utterance] = []
-        for path in scenario.session.utterances {
-            do {
-                clips.append(try Utterance.load(path: path, sampleRate: scenario.target.sampleRate))
-            } catch {
-                problems.append("\(scenario.path): session.utterances: \(error)")
-            }
-        }
-        if !problems.isEmpty { throw CLIError(problems.joined(separator: "\n")) }
-        return SharedAudio(pcm16: clips, sampleRate: scenario.target.sampleRate)
     }
 
     static func makeRunId() -> String {

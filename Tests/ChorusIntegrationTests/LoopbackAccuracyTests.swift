@@ -75,3 +75,30 @@ struct HarnessValidityTests {
         #expect(result.outcome.totals.loopLagUs.count > 100)
     }
 }
+
+@Suite("Loopback over RTP", .serialized)
+struct RTPLoopbackTests {
+    @Test(
+        "20 callers × 3 turns over RTP: every turn ok, TTFA within 10 ms of ground truth, both directions counted",
+        .timeLimit(.minutes(2)), arguments: ["opus/16000", "pcmu/8000"])
+    func twentyCallersOverRTP(codec: String) async throws {
+        let scenario = AgentHarness.scenario(callers: 20, turns: 3, codec: codec)
+        let result = try await AgentHarness.run(
+            scenario: scenario, behavior: AgentBehavior(latencyMs: 300, hangoverMs: 250))
+        let turns = result.sessions.flatMap(\.turns)
+        #expect(turns.count == 60)
+        #expect(turns.allSatisfy { $0.outcome == .ok }, "outcomes: \(turns.map(\.outcome.rawValue))")
+        let pairs = result.pairs
+        #expect(pairs.count == 60)
+        for p in pairs {
+            #expect(abs(p.measured - p.truth) <= 10, "measured \(p.measured) ms vs truth \(p.truth) ms")
+        }
+        #expect(turns.allSatisfy { ($0.voiceToVoiceMs ?? 0) > ($0.ttfaAudibleMs ?? .infinity) })
+        for s in result.sessions {
+            let directions = Set(s.network.map(\.direction))
+            #expect(directions == ["up", "down"])
+            #expect(s.network.allSatisfy { ($0.lost ?? 0) == 0 }, "clean loopback loses nothing: \(s.network)")
+            #expect(s.network.allSatisfy { ($0.mos ?? 0) > 4 })
+        }
+    }
+}

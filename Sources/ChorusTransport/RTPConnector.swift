@@ -1,0 +1,50 @@
+import ChorusCore
+import NIOCore
+import NIOPosix
+
+/// Opens one caller's UDP socket (its own port), runs its RTP session and always closes it.
+///
+/// Never throws: a socket that cannot be opened is a session with outcome `connect_failed`.
+public enum RTPConnector {
+    /// Binds a local port on `stats.eventLoop`, streams the plan to `remote` and returns when the call has hung up.
+    public static func run(
+        plan: SessionPlan, remote: SocketAddress, audio: SharedRTPAudio, stats: LoopStats, registry: CallRegistry
+    ) async -> CallResult {
+        let startedNs = Int64(NIODeadline.now().uptimeNanoseconds)
+        let loop = stats.eventLoop
+        let reportPromise = loop.makePromise(of: CallerReport.self)
+        let bindHost = remote.protocol == .inet6 ? "::" : "0.0.0.0"
+        let channel: any Channel
+        do {
+            channel = try await DatagramBootstrap(group: loop)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            RTPCallerHandler(plan: plan, audio: audio, stats: stats, remote: remote, promise: reportPromise))
+                    }
+                }
+                .bind(host: remote.ipAddress == "127.0.0.1" ? "127.0.0.1" : bindHost, port: 0).get()
+        } catch {
+            reportPromise.fail(error)
+            return CallResult(
+                startedNs: startedNs, connectNs: nil, endedNs: Int64(NIODeadline.now().uptimeNanoseconds),
+                report: CallerReport(turns: [], outcome: .connectFailed, error: "cannot open a UDP socket: \(error)"))
+        }
+        let connectNs = Int64(NIODeadline.now().uptimeNanoseconds) - startedNs
+        channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+        if !registry.add(channel) {
+            channel.pipeline.fireUserInboundEventTriggered(CallerInterrupt())
+        }
+        defer { registry.remove(channel) }
+        let report: CallerReport
+        do {
+            report = try await reportPromise.futureResult.get()
+        } catch {
+            report = CallerReport(turns: [], outcome: .dropped, error: "\(error)")
+        }
+        return CallResult(
+            startedNs: startedNs, connectNs: connectNs, endedNs: Int64(NIODeadline.now().uptimeNanoseconds),
+            report: report)
+    }
+}

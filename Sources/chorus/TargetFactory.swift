@@ -1,0 +1,80 @@
+import ChorusAudio
+import ChorusEngine
+import ChorusTransport
+import NIOCore
+
+/// Builds what callers need from a validated scenario: the agent's address and the audio, encoded once.
+enum TargetFactory {
+    /// The run's matrix: every transport of the scenario under every network profile.
+    static func cells(_ scenario: Scenario, embeddedAgent: EmbeddedAgentProcess?) throws -> [RunCell] {
+        var cells: [RunCell] = []
+        for transport in scenario.transports {
+            let codec = scenario.codec(for: transport)
+            let target = try Self.make(scenario, transport: transport, codec: codec, embeddedAgent: embeddedAgent)
+            let dialect = transport == "rtp" ? "rtp" : scenario.target.dialect
+            for profile in scenario.network {
+                cells.append(RunCell(transport: transport, codec: codec, dialect: dialect, profile: profile, target: target))
+            }
+        }
+        return cells
+    }
+
+    static func make(
+        _ scenario: Scenario, transport: String, codec: String, embeddedAgent: EmbeddedAgentProcess?
+    ) throws -> CallTarget {
+        var t = scenario.target
+        t.transport = transport
+        t.codec = codec
+        let utterances = try Self.loadUtterances(scenario, sampleRate: t.sampleRate)
+        if t.transport == "rtp" {
+            let address: SocketAddress
+            do {
+                if let a = t.address, scenario.target.transport == "rtp" {
+                    let parts = a.split(separator: ":")
+                    address = try SocketAddress.makeAddressResolvingHost(String(parts[0]), port: Int(parts[1]) ?? 0)
+                } else {
+                    guard let port = embeddedAgent?.rtpPort else { throw CLIError("the embedded agent has no RTP port") }
+                    address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+                }
+            } catch let e as CLIError {
+                throw e
+            } catch {
+                throw CLIError("\(scenario.path): target.address: cannot resolve '\(t.address ?? "")': \(error)")
+            }
+            let codec: SharedRTPAudio.Codec = t.encoding == "pcmu"
+                ? .pcmu : .opus(sampleRate: t.sampleRate, bitrate: t.opusBitrate, complexity: t.opusComplexity, fec: t.opusFEC)
+            do {
+                let audio = try SharedRTPAudio(
+                    utterances: utterances, codec: codec, payloadType: t.payloadType.map { UInt8($0) },
+                    audioLevelExtension: t.audioLevelExtension)
+                return .rtp(address, audio)
+            } catch {
+                throw CLIError("\(scenario.path): target.codec: cannot encode the utterances: \(error)")
+            }
+        }
+        let endpoint: WebSocketEndpoint
+        if let url = t.url, scenario.target.transport == "websocket" {
+            guard let e = WebSocketEndpoint(url: url) else { throw CLIError("target.url: '\(url)' is not a ws:// URL") }
+            endpoint = e
+        } else {
+            guard let port = embeddedAgent?.port else { throw CLIError("no target.url and no embedded agent") }
+            endpoint = WebSocketEndpoint(host: "127.0.0.1", port: port)
+        }
+        return .webSocket(endpoint, SharedAudio(pcm16: utterances, sampleRate: t.sampleRate), dialect: ChorusNativeDialect())
+    }
+
+    /// Loads every utterance at the codec's rate, reporting every unreadable file at once.
+    static func loadUtterances(_ scenario: Scenario, sampleRate: Int) throws -> [Utterance] {
+        var problems: [String] = []
+        var clips: [Utterance] = []
+        for path in scenario.session.utterances {
+            do {
+                clips.append(try Utterance.load(path: path, sampleRate: sampleRate))
+            } catch {
+                problems.append("\(scenario.path): session.utterances: \(error)")
+            }
+        }
+        if !problems.isEmpty { throw CLIError(problems.joined(separator: "\n")) }
+        return clips
+    }
+}
