@@ -1,13 +1,19 @@
 # Chorus: two commands on a fresh machine — `make demo` and `make test`.
 SHELL := /bin/bash
 APT_PACKAGES := libopus-dev libsndfile1-dev libsamplerate0-dev libsqlite3-dev pkg-config
+# GStreamer is what the RTP interoperability tests talk to; only `make test` needs it.
+TEST_APT_PACKAGES := gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 SWIFT ?= swift
 
-.PHONY: setup build demo test bench clean
+.PHONY: setup apt-install build demo test bench clean
 
 ## setup: install the system libraries Chorus links (idempotent; needs root or sudo the first time)
 setup:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+	@command -v $(SWIFT) >/dev/null || { echo "error: swift not found on PATH (Swift 6.1 or newer is required)"; exit 2; }
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else \
@@ -15,7 +21,6 @@ setup:
 	  $$SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null \
 	    || { echo "error: apt-get could not install:$$missing"; exit 2; }; \
 	fi
-	@command -v $(SWIFT) >/dev/null || { echo "error: swift not found on PATH (Swift 6.1 or newer is required)"; exit 2; }
 
 ## build: release build of the chorus binary
 build: setup
@@ -31,6 +36,7 @@ demo: build
 
 ## test: unit, loopback integration and end-to-end tests
 test: setup
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 
