@@ -50,7 +50,9 @@ let package = Package(
         .target(name: "ChorusReport", dependencies: ["ChorusCore", "ChorusStore"]),
         .target(
             name: "ChorusTestSupport",
-            dependencies: ["ChorusCore", "ChorusAudio", "ChorusTransport", "ChorusAgent", "ChorusEngine", "ChorusStore"]
+            dependencies: [
+                "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusTransport", "ChorusAgent", "ChorusEngine", "ChorusStore",
+            ] + nio
         ),
         .executableTarget(
             name: "chorus",
@@ -71,7 +73,7 @@ let package = Package(
         .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),
         .testTarget(
             name: "ChorusIntegrationTests",
-            dependencies: ["ChorusTestSupport", "ChorusEngine", "ChorusAgent", "ChorusAudio", "ChorusCore"]
+            dependencies: ["ChorusTestSupport", "ChorusEngine", "ChorusAgent", "ChorusAudio", "ChorusCore", "ChorusNetwork"] + nio
         ),
         .testTarget(
             name: "ChorusRTPInteropTests",

@@ -71,6 +71,7 @@ extension HTMLReport {
         html += "<th class=\"l\">codec</th><th class=\"l\">network</th>"
         html += "<th>sessions</th><th>turns ok</th><th>errors</th><th>TTFA p50</th><th class=\"hi\">TTFA p95</th>"
         html += "<th>TTFA p99</th><th>audible p95</th><th>v2v p95</th><th>connect p95</th><th>stalls / min</th>"
+        html += "<th>eff. loss ↓</th><th>loss ↑</th><th>jitter ↓</th><th>MOS</th>"
         html += "</tr></thead><tbody>"
         for key in report.cellKeys {
             guard let c = report.cells[key] else { continue }
@@ -78,7 +79,9 @@ extension HTMLReport {
             html += "<td>\(c.sessionCount)</td><td>\(c.okTurns) / \(c.attemptedTurns)</td><td>\(HTML.percent(c.errorRatePct))</td>"
             html += "<td>\(HTML.ms(c.ttfa.p50))</td><td class=\"hi\">\(HTML.ms(c.ttfa.p95))</td><td>\(HTML.ms(c.ttfa.p99))</td>"
             html += "<td>\(HTML.ms(c.ttfaAudible.p95))</td><td>\(HTML.ms(c.voiceToVoice.p95))</td>"
-            html += "<td>\(HTML.ms(c.connect.p95))</td><td>\(Fixed.format(c.stallsPerMinute, 2, placeholder: "—"))</td></tr>"
+            html += "<td>\(HTML.ms(c.connect.p95))</td><td>\(Fixed.format(c.stallsPerMinute, 2, placeholder: "—"))</td>"
+            html += "<td>\(HTML.percent(c.effectiveLossDownPct))</td><td>\(HTML.percent(c.lossUpPct))</td>"
+            html += "<td>\(HTML.ms(c.jitterDownMs))</td><td>\(Fixed.format(c.mosDown, 2, placeholder: "—"))</td></tr>"
         }
         return html + "</tbody></table>"
     }

@@ -43,6 +43,14 @@ public struct RunAggregates: Sendable, Hashable {
     public var stallsPerMinute: Double?
     /// Percent of turns that received reply audio and stalled at least once; nil when none received audio.
     public var stalledTurnsPct: Double?
+    /// Mean E-model MOS of the agent → caller direction over sessions that have one (network_stats `down`).
+    public var mosDown: Double?
+    /// Mean effective loss of the agent → caller direction after the playout buffer, percent.
+    public var effectiveLossDownPct: Double?
+    /// Mean loss of the caller → agent direction as the agent reported it, percent.
+    public var lossUpPct: Double?
+    /// Mean interarrival jitter of the agent → caller direction, ms.
+    public var jitterDownMs: Double?
 
     /// Aggregates `sessions` and their turns.
     public init(sessions: some Sequence<SessionResult>) {
@@ -51,7 +59,17 @@ public struct RunAggregates: Sendable, Hashable {
         var turnOutcomes: [Outcome: Int] = [:], sessionOutcomes: [Outcome: Int] = [:]
         var sessionCount = 0, turnCount = 0, failedEarly = 0, stallCount = 0, withAudio = 0, stalled = 0
         var stallMs = 0.0, audioMs = 0.0
+        var mos: [Double] = [], lossDown: [Double] = [], lossUp: [Double] = [], jitter: [Double] = []
         for session in sessions {
+            for n in session.network {
+                if n.direction == "down" {
+                    if let m = n.mos { mos.append(m) }
+                    if let l = n.effectiveLossPct { lossDown.append(l) }
+                    if let j = n.jitterMs { jitter.append(j) }
+                } else if let l = n.effectiveLossPct {
+                    lossUp.append(l)
+                }
+            }
             sessionCount += 1
             sessionOutcomes[session.outcome, default: 0] += 1
             if let c = session.connectMs { connect.append(c) }
@@ -93,6 +111,14 @@ public struct RunAggregates: Sendable, Hashable {
         self.responseAudioMs = audioMs
         self.stallsPerMinute = audioMs > 0 ? Double(stallCount) / (audioMs / 60_000) : nil
         self.stalledTurnsPct = Self.percent(stalled, of: withAudio)
+        self.mosDown = Self.mean(mos)
+        self.effectiveLossDownPct = Self.mean(lossDown)
+        self.lossUpPct = Self.mean(lossUp)
+        self.jitterDownMs = Self.mean(jitter)
+    }
+
+    private static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
     /// The summary of a latency metric by its threshold name (`ttfa`, `ttfa_audible`, `voice_to_voice`,

@@ -53,6 +53,8 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     private var tcpDown: TCPStreamModel?
     private var upLine: DelayLine<ByteBuffer>?
     private var downLine: DelayLine<WebSocketFrame>?
+    private var audioFramesSent: UInt64 = 0
+    private var audioFramesReceived: UInt64 = 0
 
     init(
         plan: SessionPlan, audio: SharedAudio, dialect: any CallerDialect, stats: LoopStats,
@@ -113,7 +115,9 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         self.countTurns()
         self.stopPacing()
         self.stats.activeSessions -= 1
-        self.promise.succeed(CallerReport(turns: self.flow.turns, outcome: self.flow.outcome, error: self.flow.error))
+        self.promise.succeed(
+            CallerReport(
+                turns: self.flow.turns, outcome: self.flow.outcome, error: self.flow.error, network: self.networkStats()))
         context.fireChannelInactive()
     }
 
@@ -168,6 +172,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     private func process(_ frame: WebSocketFrame, arrivalNs nowNs: Int64) {
         switch self.dialect.event(for: frame) {
         case .audio(let payload):
+            self.audioFramesReceived &+= 1
             let durationNs = Int64(Double(payload.readableBytes) / self.frameBytesPerNs)
             var audible = false
             if self.flow.wantsLevel {
@@ -211,6 +216,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
                 return
             }
             self.stats.framesSent &+= 1
+            self.audioFramesSent &+= 1
             self.stats.sendLateUs.record((Self.nowNs() - deadline) / 1000)
             self.tick += 1
             sent += 1
@@ -277,6 +283,26 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         // The agent answers the close frame and we close then; this bounds the wait if it never does.
         let channel = context.channel
         context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+    }
+
+    // MARK: - Statistics
+
+    /// What TCP did to the media: nothing is lost, so the listener's loss is the answer's audio that arrived too
+    /// late to play (stalls), and late counts messages held back behind a retransmission.
+    private func networkStats() -> [NetworkStats] {
+        let audioMs = self.flow.turns.reduce(0) { $0 + ($1.responseAudioMs ?? 0) }
+        let stallMs = self.flow.turns.reduce(0) { $0 + $1.stallMs }
+        let effective = audioMs + stallMs > 0 ? stallMs / (audioMs + stallMs) * 100 : 0
+        let oneWayMs = self.flow.plan.link?.down.delayMs ?? 0
+        let r = EModel.rFactor(oneWayDelayMs: oneWayMs, effectiveLossPct: effective, codec: .pcm16wideband)
+        let down = NetworkStats(
+            direction: "down", packetsReceived: Int(self.audioFramesReceived), lost: 0,
+            late: self.tcpDown?.stats.holBlocked ?? 0, effectiveLossPct: effective, concealedMs: stallMs,
+            rFactor: r, mos: EModel.mos(r: r))
+        let up = NetworkStats(
+            direction: "up", packetsSent: Int(self.audioFramesSent), lost: 0, late: self.tcpUp?.stats.holBlocked ?? 0,
+            effectiveLossPct: 0)
+        return [up, down]
     }
 
     // MARK: - Helpers

@@ -6,7 +6,10 @@ struct Chorus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chorus",
         abstract: "Load and latency testing for voice-agent fleets.",
-        subcommands: [RunCommand.self, AgentCommand.self, ReportCommand.self, RunsCommand.self, ValidateCommand.self]
+        subcommands: [
+            RunCommand.self, AgentCommand.self, ReportCommand.self, RunsCommand.self, ValidateCommand.self,
+            ProfilesCommand.self,
+        ]
     )
 }
 

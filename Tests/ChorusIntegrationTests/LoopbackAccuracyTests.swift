@@ -1,6 +1,7 @@
 import ChorusAgent
 import ChorusCore
 import ChorusTestSupport
+import ChorusNetwork
 import NIOCore
 import NIOPosix
 import Testing
@@ -100,5 +101,46 @@ struct RTPLoopbackTests {
             #expect(s.network.allSatisfy { ($0.lost ?? 0) == 0 }, "clean loopback loses nothing: \(s.network)")
             #expect(s.network.allSatisfy { ($0.mos ?? 0) > 4 })
         }
+    }
+}
+
+@Suite("Impaired networks, end to end", .serialized)
+struct ImpairmentEndToEndTests {
+    /// 5 % random loss each way and nothing else, so what TCP and UDP do with it is all that differs.
+    static let lossy = LinkProfile(
+        name: "lossy-5", description: "5 % Bernoulli loss", source: "test",
+        both: NetworkProfile(loss: .bernoulli(rate: 0.05), delayMs: 20))
+
+    @Test("RTP at 5 % loss: loss is seen, surviving packets are not delayed", .timeLimit(.minutes(2)))
+    func rtpShowsLossNotDelay() async throws {
+        var scenario = AgentHarness.scenario(callers: 6, turns: 2, codec: "opus/16000")
+        scenario.network = [Self.lossy]
+        let result = try await AgentHarness.run(scenario: scenario, behavior: AgentBehavior(latencyMs: 300, hangoverMs: 250))
+        let down = result.sessions.flatMap(\.network).filter { $0.direction == "down" }
+        let received = down.compactMap(\.packetsReceived).reduce(0, +)
+        let lost = down.compactMap(\.lost).reduce(0, +)
+        #expect(received > 500)
+        let lossPct = Double(lost) / Double(received + lost) * 100
+        #expect((2.0...9.0).contains(lossPct), "observed \(lossPct) % down-link loss")
+        #expect(result.sessions.flatMap(\.network).allSatisfy { $0.mos != nil })
+        // No retransmission: a turn's TTFA is the agent's latency plus the two 20 ms one-way delays, give or take
+        // the agent's VAD seeing a lost last voiced packet.
+        let ttfa = LatencySummary(result.sessions.flatMap(\.turns).compactMap(\.ttfaMs))
+        #expect(abs((ttfa.p50 ?? 0) - 340) < 30, "TTFA p50 \(ttfa.p50 ?? -1)")
+    }
+
+    @Test("WebSocket at 5 % loss: nothing lost, frames held back behind each loss (stalls)", .timeLimit(.minutes(2)))
+    func webSocketShowsDelayNotLoss() async throws {
+        var scenario = AgentHarness.scenario(callers: 6, turns: 2)
+        scenario.network = [Self.lossy]
+        let result = try await AgentHarness.run(scenario: scenario, behavior: AgentBehavior(latencyMs: 300))
+        let turns = result.sessions.flatMap(\.turns)
+        #expect(turns.allSatisfy { $0.outcome == .ok }, "\(turns.map(\.outcome.rawValue))")
+        let down = result.sessions.flatMap(\.network).filter { $0.direction == "down" }
+        #expect(down.allSatisfy { $0.lost == 0 })
+        #expect(down.map { $0.late ?? 0 }.reduce(0, +) > 0, "head-of-line blocking held frames back")
+        #expect(turns.map(\.stallCount).reduce(0, +) > 0, "the listener heard stalls")
+        // Every reply frame still arrived.
+        #expect(turns.allSatisfy { ($0.responseAudioMs ?? 0) >= 3200 })
     }
 }
