@@ -207,6 +207,13 @@ public struct CallFlow: Sendable {
         guard let meter = self.meter else { return }
         self.meter = nil
         self.turns.append(meter.result(outcome: outcome, originNs: self.plan.originNs))
+        // A call in which the agent never answered any turn is a no_response call, not an ok one.
+        if self.outcome == .ok, self.turns.count == self.plan.turnClips.count,
+            self.turns.allSatisfy({ $0.outcome == .noResponse })
+        {
+            self.outcome = .noResponse
+            self.error = "the agent sent no audio in any turn"
+        }
     }
 
     /// Lets a transport complete the last finished turn with what only it knows (playout delay, stalls heard

@@ -49,3 +49,61 @@ struct TurnMeterTests {
         #expect(r.eosMs == nil && r.ttfaMs == nil && r.outcome == .interrupted)
     }
 }
+
+@Suite("Call flow")
+struct CallFlowTests {
+    static func plan(turns: Int) -> SessionPlan {
+        SessionPlan(
+            callerIndex: 0, sessionIndex: 0, sessionId: "s", turnClips: Array(repeating: 0, count: turns),
+            thinkNs: Array(repeating: 100_000_000, count: turns), responseTimeoutNs: 1_000_000_000, originNs: 0, seed: 1)
+    }
+    let clip = CallFlow.ClipShape(name: "c", frameCount: 5, lastSpeechFrame: 2)
+
+    @Test func speaksThenStreamsSilenceThenThinksThenSpeaksAgain() {
+        var flow = CallFlow(plan: Self.plan(turns: 2), clips: [self.clip])
+        let started = flow.start()
+        #expect(started)
+        var t: Int64 = 0
+        let step: Int64 = 20_000_000
+        var actions: [CallFlow.FrameAction] = []
+        for _ in 0..<5 {
+            let a = flow.nextFrame(deadlineNs: t)
+            if case .clip(_, _, true, _) = a { flow.endOfSpeechSent(actualNs: t, intendedNs: t) }
+            actions.append(a)
+            t += step
+        }
+        #expect(actions[2] == .clip(clip: 0, frame: 2, isEndOfSpeech: true, turn: 0))
+        let silence = flow.nextFrame(deadlineNs: t)
+        #expect(silence == .silence)
+        flow.audio(atNs: t, durationNs: step, audible: true)
+        flow.responseEnded(atNs: t + step)
+        #expect(flow.turns.count == 1 && flow.turns[0].outcome == .ok)
+        // Thinking: silence until the think time has passed after the answer, then the next utterance.
+        let thinking = flow.nextFrame(deadlineNs: t + 2 * step)
+        #expect(thinking == .silence)
+        let next = flow.nextFrame(deadlineNs: t + step + 100_000_000)
+        #expect(next == .clip(clip: 0, frame: 0, isEndOfSpeech: false, turn: 1))
+    }
+
+    @Test func anAgentThatNeverAnswersMakesANoResponseCall() {
+        var flow = CallFlow(plan: Self.plan(turns: 1), clips: [self.clip])
+        let started = flow.start()
+        #expect(started)
+        var t: Int64 = 0
+        while !flow.isHangingUp && t < 5_000_000_000 {
+            if case .clip(_, _, true, _) = flow.nextFrame(deadlineNs: t) { flow.endOfSpeechSent(actualNs: t, intendedNs: t) }
+            t += 20_000_000
+        }
+        #expect(flow.turns.map(\.outcome) == [.noResponse])
+        #expect(flow.outcome == .noResponse)
+    }
+
+    @Test func anInterruptKeepsTheTurnAsInterrupted() {
+        var flow = CallFlow(plan: Self.plan(turns: 3), clips: [self.clip])
+        let started = flow.start()
+        #expect(started)
+        _ = flow.nextFrame(deadlineNs: 0)
+        flow.interrupt()
+        #expect(flow.isHangingUp && flow.outcome == .interrupted && flow.turns.map(\.outcome) == [.interrupted])
+    }
+}
