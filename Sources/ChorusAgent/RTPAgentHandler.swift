@@ -119,8 +119,16 @@ final class RTPAgentHandler: ChannelInboundHandler, NIOScheduledCallbackHandler 
                 session.lastHeardNs = nowNs
             }
         case .bye(let bye):
-            for ssrc in bye.ssrcs where self.forget(RTPSourceKey(address: address, ssrc: ssrc)) {
-                self.counters.sessionsEndedByBye += 1
+            for ssrc in bye.ssrcs {
+                let key = RTPSourceKey(address: address, ssrc: ssrc)
+                // A last report, so the caller learns how its whole stream arrived (loss up to the very end).
+                if let session = self.sessions[key] {
+                    let report = session.makeReport(nowNs: nowNs, wallNs: Self.wallClockNs())
+                    var buffer = self.allocator.buffer(capacity: report.count)
+                    buffer.writeBytes(report)
+                    self.send(buffer, to: key.address, isRTCP: true)
+                }
+                if self.forget(key) { self.counters.sessionsEndedByBye += 1 }
             }
         case .other:
             break

@@ -41,8 +41,10 @@ public struct CellKey: Sendable, Hashable, Comparable, Codable {
         return labels
     }
 
-    /// Orders cells by transport, dialect, codec, then network profile.
+    /// Orders cells by network profile, then transport, dialect and codec, so the transports of one profile
+    /// stand side by side.
     public static func < (a: CellKey, b: CellKey) -> Bool {
-        a.dimensions.lexicographicallyPrecedes(b.dimensions)
+        [a.networkProfile, a.transport, a.dialect, a.codec].lexicographicallyPrecedes(
+            [b.networkProfile, b.transport, b.dialect, b.codec])
     }
 }

@@ -32,8 +32,11 @@ public enum HTMLReport {
         html += Self.section("Gates", id: "gates", note: nil, body: Self.gatesTable(report.gates))
         html += Self.section("Outcomes", id: "outcomes", note: nil, body: Self.outcomesBlock(report.overall))
         if report.cellKeys.count > 1 {
-            html += Self.section("Cells", id: "cells", note: "One row per transport, dialect, codec and network profile.",
-                                 body: Self.cellsTable(report))
+            html += Self.section(
+                "Cells", id: "cells",
+                note: "One row per network profile and transport (with its dialect and codec), transports of a profile "
+                    + "side by side; the TTFA charts above draw one line per cell. ↓ agent → caller, ↑ caller → agent.",
+                body: Self.cellsTable(report))
         }
         let drift = Self.turnIndexChart(report)
         html += Self.section(

@@ -105,6 +105,8 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        self.upLine?.cancel()
+        self.downLine?.cancel()
         self.flow.connectionClosed(reason: "socket closed")
         self.finishTurnsIfNeeded()
         self.stopPacing()
@@ -232,6 +234,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         if let rtt = block.roundTripTimeNs(arrival: NTPTimestamp(unixNanoseconds: Self.wallNs())), rtt >= 0 {
             self.rttNs = rtt
         }
+        if self.hungUp { self.context?.close(promise: nil) }
     }
 
     // MARK: - Sending on the frame grid
@@ -355,9 +358,9 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         self.hungUp = true
         self.stopPacing()
         self.sendRTCP(nowNs: Self.nowNs(), bye: true)
-        self.upLine?.cancel()
-        self.downLine?.cancel()
-        context.close(promise: nil)
+        // The agent answers BYE with a last receiver report; wait briefly for it (closing on arrival).
+        let channel = context.channel
+        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(300)) { channel.close(promise: nil) }
     }
 
     private func stopPacing() {

@@ -87,6 +87,9 @@ struct CLITests {
         let report = try Self.chorus(["report", "latest", "--db", db, "--out", "\(dir)/again"])
         #expect(report.code == 0)
         #expect(FileManager.default.fileExists(atPath: "\(dir)/again/report.html"))
+        let compare = try Self.chorus(["compare", "latest", "latest", "--db", db, "--out", "\(dir)/cmp"])
+        #expect(compare.code == 0 && compare.out.contains("TTFA p50"), "\(compare.out)\n\(compare.err)")
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/cmp/report.html"))
     }
 
     @Test("a typo'd key exits 2 and names the key")
@@ -100,6 +103,13 @@ struct CLITests {
         #expect(r.err.contains("load.calers") && r.err.contains("did you mean 'callers'"), "\(r.err)")
         let v = try Self.chorus(["validate", bad])
         #expect(v.code == 2)
+    }
+
+    @Test("profiles lists the built-in network profiles")
+    func profilesAreListed() throws {
+        let r = try Self.chorus(["profiles"])
+        #expect(r.code == 0)
+        for name in ["clean", "wifi", "4g", "3g", "edge", "satellite", "very-bad"] { #expect(r.out.contains(name)) }
     }
 
     @Test("a missing scenario and a bad flag value exit 2")
