@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What one session produced at the transport level, before the engine adds its bookkeeping.
 public struct CallResult: Sendable {
     /// When the caller started connecting (monotonic ns).
@@ -6,4 +8,27 @@ public struct CallResult: Sendable {
     public var connectNs: Int64?
     public var endedNs: Int64
     public var report: CallerReport
+}
+
+extension CallResult {
+    /// Starts a connected call, registers it so the run can stop it, and waits until it has hung up.
+    static func run(
+        channel: any Channel, registry: CallRegistry, report: EventLoopPromise<CallerReport>, startedNs: Int64
+    ) async -> CallResult {
+        let connectNs = Int64(NIODeadline.now().uptimeNanoseconds) - startedNs
+        channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+        if !registry.add(channel) {
+            channel.pipeline.fireUserInboundEventTriggered(CallerInterrupt())
+        }
+        defer { registry.remove(channel) }
+        let result: CallerReport
+        do {
+            result = try await report.futureResult.get()
+        } catch {
+            result = CallerReport(turns: [], outcome: .dropped, error: "\(error)")
+        }
+        return CallResult(
+            startedNs: startedNs, connectNs: connectNs, endedNs: Int64(NIODeadline.now().uptimeNanoseconds),
+            report: result)
+    }
 }

@@ -31,20 +31,6 @@ public enum RTPConnector {
                 startedNs: startedNs, connectNs: nil, endedNs: Int64(NIODeadline.now().uptimeNanoseconds),
                 report: CallerReport(turns: [], outcome: .connectFailed, error: "cannot open a UDP socket: \(error)"))
         }
-        let connectNs = Int64(NIODeadline.now().uptimeNanoseconds) - startedNs
-        channel.pipeline.fireUserInboundEventTriggered(CallerStart())
-        if !registry.add(channel) {
-            channel.pipeline.fireUserInboundEventTriggered(CallerInterrupt())
-        }
-        defer { registry.remove(channel) }
-        let report: CallerReport
-        do {
-            report = try await reportPromise.futureResult.get()
-        } catch {
-            report = CallerReport(turns: [], outcome: .dropped, error: "\(error)")
-        }
-        return CallResult(
-            startedNs: startedNs, connectNs: connectNs, endedNs: Int64(NIODeadline.now().uptimeNanoseconds),
-            report: report)
+        return await CallResult.run(channel: channel, registry: registry, report: reportPromise, startedNs: startedNs)
     }
 }

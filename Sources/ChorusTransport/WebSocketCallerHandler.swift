@@ -4,25 +4,6 @@ import ChorusNetwork
 import NIOCore
 import NIOWebSocket
 
-/// How a session ended, as the handler saw it; the connector adds connect timing.
-public struct CallerReport: Sendable {
-    public var turns: [TurnResult]
-    public var outcome: Outcome
-    public var error: String?
-    /// Per-direction media statistics, for transports that see packets.
-    public var network: [NetworkStats] = []
-}
-
-/// Tells a caller's handler that the handshake is done and the call may start.
-public struct CallerStart: Sendable {
-    public init() {}
-}
-
-/// Asks a running caller to stop: the current turn is recorded as `interrupted` and the call hangs up.
-public struct CallerInterrupt: Sendable {
-    public init() {}
-}
-
 /// One simulated caller on a WebSocket: streams audio on absolute 20 ms deadlines and measures every turn.
 ///
 /// Confined to its channel's event loop. Per frame it does one write of a shared pre-masked buffer, one flush and
@@ -287,18 +268,18 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
 
     // MARK: - Statistics
 
-    /// What TCP did to the media: nothing is lost, so the listener's loss is the answer's audio that arrived too
-    /// late to play (stalls), and late counts messages held back behind a retransmission.
+    /// What TCP did to the media: nothing is lost (effective loss 0), late counts messages held back behind a
+    /// retransmission, and the delay they added goes into the E-model's delay term: TCP turns loss into delay,
+    /// which a listener hears as stalls (counted per turn).
     private func networkStats() -> [NetworkStats] {
-        let audioMs = self.flow.turns.reduce(0) { $0 + ($1.responseAudioMs ?? 0) }
         let stallMs = self.flow.turns.reduce(0) { $0 + $1.stallMs }
-        let effective = audioMs + stallMs > 0 ? stallMs / (audioMs + stallMs) * 100 : 0
-        let oneWayMs = self.flow.plan.link?.down.delayMs ?? 0
-        let r = EModel.rFactor(oneWayDelayMs: oneWayMs, effectiveLossPct: effective, codec: .pcm16wideband)
+        let tcp = self.tcpDown?.stats
+        let addedMs = tcp.map { $0.messages > 0 ? Double($0.addedDelayNs) / Double($0.messages) / 1e6 : 0 } ?? 0
+        let oneWayMs = (self.flow.plan.link?.down.delayMs ?? 0) + addedMs
+        let r = EModel.rFactor(oneWayDelayMs: oneWayMs, effectiveLossPct: 0, codec: .pcm16wideband)
         let down = NetworkStats(
-            direction: "down", packetsReceived: Int(self.audioFramesReceived), lost: 0,
-            late: self.tcpDown?.stats.holBlocked ?? 0, effectiveLossPct: effective, concealedMs: stallMs,
-            rFactor: r, mos: EModel.mos(r: r))
+            direction: "down", packetsReceived: Int(self.audioFramesReceived), lost: 0, late: tcp?.holBlocked ?? 0,
+            effectiveLossPct: 0, concealedMs: stallMs, rFactor: r, mos: EModel.mos(r: r))
         let up = NetworkStats(
             direction: "up", packetsSent: Int(self.audioFramesSent), lost: 0, late: self.tcpUp?.stats.holBlocked ?? 0,
             effectiveLossPct: 0)

@@ -70,17 +70,22 @@ struct CLITests {
             "run", "Scenarios/quickstart.yaml", "--db", db, "--out", "\(dir)/report", "--callers", "3",
             "--set", "session.turns=2", "--set", "load.ramp=500ms",
         ])
-        #expect(r.code == 0, "stdout: \(r.out)\nstderr: \(r.err)")
+        // Exit 1 is allowed only when this machine was too busy for the harness to keep its schedule (the run
+        // is then marked invalid, with the reason); everything else about the run must still be there.
+        let valid = try Self.sqlite(db, "select valid from runs") == "1"
+        #expect(r.code == (valid ? 0 : 1), "stdout: \(r.out)\nstderr: \(r.err)")
+        if !valid { #expect(r.out.contains("INVALID: harness-limited")) }
         #expect(r.out.contains("report: \(dir)/report/report.html"))
         #expect(r.out.contains("accuracy vs agent ground truth"))
         for f in ["report.html", "turns.csv", "sessions.csv", "summary.csv", "agent-truth.jsonl"] {
             #expect(FileManager.default.fileExists(atPath: "\(dir)/report/\(f)"), "\(f)")
         }
         #expect(try Self.sqlite(db, "select count(*) from runs") == "1")
-        #expect(try Self.sqlite(db, "select status, valid from runs") == "completed|1")
+        #expect(try Self.sqlite(db, "select status from runs") == "completed")
         #expect(try Self.sqlite(db, "select count(*) from sessions where outcome='ok'") == "3")
         #expect(try Self.sqlite(db, "select count(*) from turns where outcome='ok' and ttfa_ms between 280 and 400") == "6")
         #expect(try Self.sqlite(db, "select count(*) > 0 from samples") == "1")
+        #expect(try Self.sqlite(db, "select count(*) from gates") == "3")
         #expect(try Self.sqlite(db, "select count(*) from gates where passed=1") == "3")
         let runs = try Self.chorus(["runs", "--db", db])
         #expect(runs.code == 0 && runs.out.contains("completed"))

@@ -1,0 +1,20 @@
+import ChorusCore
+
+/// How a session ended, as the handler saw it; the connector adds connect timing.
+public struct CallerReport: Sendable {
+    public var turns: [TurnResult]
+    public var outcome: Outcome
+    public var error: String?
+    /// Per-direction media statistics, for transports that see packets.
+    public var network: [NetworkStats] = []
+}
+
+/// Tells a caller's handler that the handshake is done and the call may start.
+public struct CallerStart: Sendable {
+    public init() {}
+}
+
+/// Asks a running caller to stop: the current turn is recorded as `interrupted` and the call hangs up.
+public struct CallerInterrupt: Sendable {
+    public init() {}
+}
