@@ -20,19 +20,20 @@ SIZES = [int(n) for n in os.environ.get("BENCH_CALLERS", "100,1000,2000").split(
 
 
 def start_agent():
-    p = subprocess.Popen([CHORUS, "agent", "--listen", "127.0.0.1:0", "--latency", "300ms", "--threads", "1",
+    p = subprocess.Popen([CHORUS, "agent", "--listen", "127.0.0.1:0", "--rtp-port", "0", "--latency", "300ms",
+                          "--hangover", "250ms", "--threads", "1",
                           "--reply", os.path.join(ROOT, "Scenarios/audio/reply.wav")],
                          stdout=subprocess.PIPE, text=True)
-    line = p.stdout.readline().strip()
-    port = int(line.rsplit(":", 1)[1])
-    return p, port
+    port = int(p.stdout.readline().strip().rsplit(":", 1)[1])
+    rtp_port = int(p.stdout.readline().strip().rsplit(":", 1)[1])
+    return p, port, rtp_port
 
 
-def scenario(path, callers):
+def scenario(path, callers, target):
     ramp = max(1.0, callers / 400)
     with open(path, "w") as f:
         f.write(f"""name: bench-{callers}
-target: {{transport: websocket, dialect: chorus, codec: pcm16/16000}}
+target: {target}
 load: {{callers: {callers}, ramp: {ramp}s, duration: {SECONDS}s, connect_timeout: 20s}}
 session:
   turns: 3
@@ -41,12 +42,13 @@ session:
 """)
 
 
-def run_chorus(port, callers, tmp):
-    path = os.path.join(tmp, f"bench-{callers}.yaml")
-    scenario(path, callers)
-    stats = os.path.join(tmp, f"stats-{callers}.json")
-    subprocess.run([CHORUS, "run", path, "--target", f"ws://127.0.0.1:{port}/", "--db", os.path.join(tmp, "b.sqlite"),
-                    "--out", os.path.join(tmp, f"r{callers}"), "--stats-json", stats],
+def run_chorus(target, callers, tmp):
+    name = f"{callers}-{abs(hash(target)) % 10000}"
+    path = os.path.join(tmp, f"bench-{name}.yaml")
+    scenario(path, callers, target)
+    stats = os.path.join(tmp, f"stats-{name}.json")
+    subprocess.run([CHORUS, "run", path, "--db", os.path.join(tmp, "b.sqlite"),
+                    "--out", os.path.join(tmp, f"r{name}"), "--stats-json", stats],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=SECONDS * 6 + 120)
     with open(stats) as f:
         return json.load(f)
@@ -65,13 +67,18 @@ def run_python(port, callers):
 def main():
     if not os.path.exists(CHORUS):
         sys.exit("build first: make build")
-    agent, port = start_agent()
+    agent, port, rtp_port = start_agent()
+    targets = [
+        ("WebSocket PCM16", f"{{transport: websocket, url: 'ws://127.0.0.1:{port}/', codec: pcm16/16000}}"),
+        ("RTP Opus", f"{{transport: rtp, address: '127.0.0.1:{rtp_port}', codec: opus/16000}}"),
+    ]
     rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for n in SIZES:
-                print(f"  running WebSocket PCM16 with {n} callers for {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
-                rows.append(("WebSocket PCM16", n, run_chorus(port, n, tmp)))
+            for name, target in targets:
+                for n in SIZES:
+                    print(f"  running {name} with {n} callers for {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
+                    rows.append((name, n, run_chorus(target, n, tmp)))
             print("  running the Python websockets client (100 callers) ...", file=sys.stderr, flush=True)
             py = run_python(port, 100)
     finally:
@@ -86,9 +93,10 @@ def main():
         print(f"{name:<18}{n:>8}{s['frames_sent'] + s['frames_received']:>10}{s['cpu_us_per_frame']:>14.2f}"
               f"{s['rss_kb_per_session']:>16.1f}{s['send_late_p50_us']:>12} µs{s['send_late_p99_us']:>7} µs"
               f"{s['loop_lag_p99_us']:>11} µs  {'yes' if s['valid'] else 'NO: ' + (s['invalid_reason'] or '')}")
-    valid = [n for _, n, s in rows if s["valid"]]
-    print(f"largest caller count that stayed valid: {max(valid) if valid else 'none'}")
-    ref = next((s for name, n, s in rows if n == 100), rows[0][2])
+    for name, _ in targets:
+        valid = [n for row_name, n, s in rows if row_name == name and s["valid"]]
+        print(f"largest {name} caller count that stayed valid: {max(valid) if valid else 'none'}")
+    ref = next((s for name, n, s in rows if n == 100 and name.startswith("WebSocket")), rows[0][2])
     print(f"Python websockets asyncio client, 100 callers: {py['cpu_us_per_frame']:.2f} CPU µs/frame "
           f"({py['frames_sent']} sent, {py['frames_received']} received)")
     print(f"ratio Python / Chorus at 100 callers: {py['cpu_us_per_frame'] / ref['cpu_us_per_frame']:.1f}x fewer CPU µs per frame")

@@ -99,28 +99,37 @@ struct RunCommand: AsyncParsableCommand {
         try? await group.shutdownGracefully()
         agentProcess?.stop()
 
+        try self.finish(
+            runId: runId, scenario: scenario, store: store, outcome: outcome, outDir: outDir,
+            withTruth: agentProcess != nil)
+    }
+
+    /// Closes the run in the database, applies the gates, writes the reports and decides the exit code.
+    private func finish(
+        runId: String, scenario: Scenario, store: ResultStore, outcome: LoadRun.Outcome, outDir: String,
+        withTruth: Bool
+    ) throws {
         let status: RunInfo.Status = outcome.aborted ? .aborted : .completed
         try store.finishRun(
             id: runId, endedAt: Self.now(), status: status, valid: outcome.invalidReason == nil,
             invalidReason: outcome.invalidReason)
-        let report = try RunReport.load(store: store, runId: runId)
-        let gates = GateEvaluator.evaluate(scenario.thresholds, report: report)
+        let measured = try RunReport.load(store: store, runId: runId)
+        let gates = GateEvaluator.evaluate(scenario.thresholds, report: measured)
         try store.replaceGates(gates, runId: runId)
-        let final = try RunReport.load(store: store, runId: runId)
+        let report = RunReport(run: measured.run, sessions: measured.sessions, samples: measured.samples, gates: gates)
         let formats = Set(self.format.split(separator: ",").map { String($0) })
-        let paths = try ReportWriter.write(final, to: outDir, formats: formats)
+        let paths = try ReportWriter.write(report, to: outDir, formats: formats)
 
-        print(TerminalSummary.render(final))
-        if agentProcess != nil, let truth = try? TruthRecord.read(path: "\(outDir)/agent-truth.jsonl") {
+        print(TerminalSummary.render(report))
+        if withTruth, let truth = try? TruthRecord.read(path: "\(outDir)/agent-truth.jsonl") {
             // Impaired cells add network delay on purpose: the harness's own error shows on clean cells only.
-            let clean = final.sessions.filter { $0.networkProfile == "clean" }
+            let clean = report.sessions.filter { $0.networkProfile == "clean" }
             print(TruthComparison(sessions: clean, truth: truth, runId: runId).line)
         }
         if let html = paths.first(where: { $0.hasSuffix(".html") }) { print("report: \(html)") }
         if outcome.aborted { print("run aborted by the user; what was measured is kept (status aborted)") }
-        let failedGates = gates.filter { !$0.passed }
-        let everyCallFailed = !final.sessions.isEmpty && final.sessions.allSatisfy { $0.outcome.isError }
-        if outcome.invalidReason != nil || !failedGates.isEmpty || everyCallFailed || outcome.aborted {
+        let everyCallFailed = !report.sessions.isEmpty && report.sessions.allSatisfy { $0.outcome.isError }
+        if outcome.invalidReason != nil || gates.contains(where: { !$0.passed }) || everyCallFailed || outcome.aborted {
             throw ExitCode(1)
         }
     }
