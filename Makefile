@@ -34,10 +34,11 @@ demo: build
 	if [ $$code -eq 1 ]; then echo "(the run finished, but a gate failed or the harness was overloaded: see the report)"; fi; \
 	echo "Open the HTML report above in a browser; every run is in Reports/chorus.sqlite (try: .build/release/chorus runs)"
 
-## test: unit, loopback integration and end-to-end tests
+## test: unit, loopback integration and end-to-end tests (the release binary is built for the 200-caller test)
 test: setup
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
 	$(SWIFT) build --build-tests
+	$(SWIFT) build -c release --product chorus
 	$(SWIFT) test --skip-build --no-parallel
 
 clean:

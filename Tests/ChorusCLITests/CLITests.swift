@@ -166,3 +166,57 @@ extension CLITests {
         #expect(try Self.sqlite(db, "select count(*) from sessions where outcome='interrupted'") == "4")
     }
 }
+
+extension CLITests {
+    /// The release binary `make test` builds for load tests (debug builds are about ten times slower).
+    static let releaseBinary = "\(root)/.build/release/chorus"
+
+    @Test(
+        "200 callers: every turn's TTFA within 5 ms of the agent's ground truth (release build)",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: releaseBinary), "needs .build/release/chorus (make test builds it)"),
+        .timeLimit(.minutes(2)))
+    func twoHundredCallersMatchGroundTruth() throws {
+        let dir = Self.tempDir()
+        let db = "\(dir)/l.sqlite"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.releaseBinary)
+        p.arguments = [
+            "run", "Scenarios/quickstart.yaml", "--db", db, "--out", "\(dir)/r", "--callers", "200",
+            "--set", "load.ramp=4s", "--set", "session.turns=2",
+        ]
+        p.currentDirectoryURL = URL(fileURLWithPath: Self.root)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(try Self.sqlite(db, "select count(*) from turns where outcome='ok'") == "400")
+        // Join each turn with the agent's truth by session id and turn index; report the worst error.
+        let worst = try Self.python(
+            """
+            import json, sqlite3, sys
+            c = sqlite3.connect(sys.argv[1]); run = c.execute('select id from runs').fetchone()[0]
+            truth = {}
+            for line in open(sys.argv[2]):
+                t = json.loads(line); truth[(t['session'], t['turn'])] = (t['first_reply_sent_ns'] - t['eos_received_ns']) / 1e6
+            errs = [abs(ttfa - truth[(f'{run}-{s}', i)]) for s, i, ttfa in c.execute(
+                'select s.session_index, t.turn_index, t.ttfa_ms from turns t join sessions s on s.id = t.session_id')
+                if (f'{run}-{s}', i) in truth]
+            print(len(errs), max(errs))
+            """, db, "\(dir)/r/agent-truth.jsonl")
+        let parts = worst.split(separator: " ")
+        #expect(parts.first == "400", "matched turns: \(worst)")
+        #expect((parts.last.flatMap { Double($0) } ?? .infinity) <= 5, "worst |error| \(worst) ms")
+    }
+
+    static func python(_ code: String, _ args: String...) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", code] + args
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
