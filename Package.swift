@@ -32,6 +32,13 @@ let package = Package(
         .target(name: "ChorusAudio", dependencies: ["ChorusCore", "COpus", "CSndFile", "CSampleRate"]),
         .target(name: "ChorusNetwork", dependencies: ["ChorusCore"]),
         .target(name: "ChorusRTP", dependencies: ["ChorusCore", "ChorusAudio"]),
+        .target(
+            name: "ChorusDialects",
+            dependencies: [
+                "ChorusCore", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .target(name: "ChorusTransport", dependencies: ["ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusRTP"] + nio),
         .target(
             name: "ChorusAgent",
@@ -68,6 +75,7 @@ let package = Package(
         .testTarget(name: "ChorusEngineTests", dependencies: ["ChorusEngine", "ChorusCore", "ChorusTestSupport"]),
         .testTarget(name: "ChorusNetworkTests", dependencies: ["ChorusNetwork", "ChorusCore"]),
         .testTarget(name: "ChorusRTPTests", dependencies: ["ChorusRTP", "ChorusAudio", "ChorusCore"]),
+        .testTarget(name: "ChorusDialectsTests", dependencies: ["ChorusDialects", "ChorusCore"], exclude: ["Golden"]),
         .testTarget(name: "ChorusTransportTests", dependencies: ["ChorusTransport", "ChorusCore"]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),
         .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),
