@@ -16,6 +16,19 @@ public final class LoopStats: @unchecked Sendable {
     public var turnsFinished: UInt64 = 0
     public var activeSessions = 0
 
+    /// Counts one frame sent for its deadline `deadlineNs` and records how late it went out.
+    func recordFrameSent(deadlineNs: Int64, nowNs: Int64) {
+        self.framesSent &+= 1
+        self.sendLateUs.record((nowNs - deadlineNs) / 1000)
+    }
+
+    /// Counts turns finished since the caller last reported; `counted` is the caller's running total.
+    func recordTurns(total: Int, counted: inout Int) {
+        guard total > counted else { return }
+        self.turnsFinished &+= UInt64(total - counted)
+        counted = total
+    }
+
     /// The loop's shared frame timer, made on first use (on the loop).
     var pacer: FramePacer {
         if let p = self._pacer { return p }

@@ -28,8 +28,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     private var started = false
     private var hungUp = false
     private var paced = false
-    private var gridStartNs: Int64 = 0
-    private var tick: Int64 = 0
+    private var grid: FrameGrid
     private var nextRTCPNs: Int64 = 0
     private var turnsCounted = 0
     private var lastWasSilence = true
@@ -64,6 +63,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         self.sequence = UInt16(truncatingIfNeeded: rng.next())
         self.timestamp = UInt32(truncatingIfNeeded: rng.next())
         self.rng = rng
+        self.grid = FrameGrid(frameNs: audio.frameNs)
         self.sender = RTPSenderStats(ssrc: self.ssrc, clockRate: audio.format.clockRate)
         self.playout = PlayoutBuffer(configuration: PlayoutConfiguration(format: audio.format))
         let maxPacket = max(audio.silence.maxPacketSize, audio.clips.map(\.template.maxPacketSize).max() ?? 0)
@@ -99,7 +99,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
             self.hangUp()
             return
         }
-        self.gridStartNs = self.stats.pacer.add(self)
+        self.grid.start(at: self.stats.pacer.add(self))
         self.nextRTCPNs = now + 5_000_000_000
         self.paced = true
     }
@@ -241,8 +241,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
 
     func paceTick(nowNs: Int64) {
         var sent = 0
-        while !self.hungUp && self.deadlineNs(self.tick) <= nowNs && sent < 50 {
-            let deadline = self.deadlineNs(self.tick)
+        while !self.hungUp, let deadline = self.grid.nextDue(nowNs: nowNs, sentSoFar: sent) {
             switch self.flow.nextFrame(deadlineNs: deadline) {
             case .clip(let clip, let frame, let isEndOfSpeech, _):
                 self.send(self.audio.clips[clip].template, frame: frame, nowNs: deadline)
@@ -257,9 +256,8 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
                 self.afterFlowChange()
                 return
             }
-            self.stats.framesSent &+= 1
-            self.stats.sendLateUs.record((Self.nowNs() - deadline) / 1000)
-            self.tick += 1
+            self.stats.recordFrameSent(deadlineNs: deadline, nowNs: Self.nowNs())
+            self.grid.advance()
             sent += 1
         }
         if sent > 0 { self.context?.flush() }
@@ -349,8 +347,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
             turn.stallMs = heard.stallMs
             if let audible = turn.ttfaAudibleMs { turn.voiceToVoiceMs = audible + heard.playoutDelayMs }
         }
-        self.stats.turnsFinished &+= UInt64(n - self.turnsCounted)
-        self.turnsCounted = n
+        self.stats.recordTurns(total: n, counted: &self.turnsCounted)
     }
 
     private func hangUp() {
@@ -368,8 +365,6 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         self.paced = false
         self.stats.pacer.remove(self)
     }
-
-    private func deadlineNs(_ tick: Int64) -> Int64 { self.gridStartNs + tick * self.audio.frameNs }
 
     // MARK: - Statistics
 

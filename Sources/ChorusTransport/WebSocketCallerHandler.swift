@@ -22,8 +22,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     private var started = false
     private var hungUp = false
     private var paced = false
-    private var gridStartNs: Int64 = 0
-    private var tick: Int64 = 0
+    private var grid: FrameGrid
     private var turnsCounted = 0
     private var rng: SplitMix64
     private let frameBytesPerNs: Double
@@ -50,6 +49,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         self.rawWriter = rawWriter
         self.promise = promise
         self.rng = SplitMix64(seed: plan.seed)
+        self.grid = FrameGrid(frameNs: audio.frameNs)
         self.frameBytesPerNs = Double(audio.sampleRate * 2) / 1e9
     }
 
@@ -87,7 +87,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
             self.hangUp()
             return
         }
-        self.gridStartNs = self.stats.pacer.add(self)
+        self.grid.start(at: self.stats.pacer.add(self))
         self.paced = true
     }
 
@@ -177,8 +177,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         // Send every frame whose deadline has passed (a late wake-up sends its backlog at once, as a socket would),
         // but never more than a second's worth in one burst.
         var sent = 0
-        while !self.hungUp && self.deadlineNs(self.tick) <= nowNs && sent < 50 {
-            let deadline = self.deadlineNs(self.tick)
+        while !self.hungUp, let deadline = self.grid.nextDue(nowNs: nowNs, sentSoFar: sent) {
             switch self.flow.nextFrame(deadlineNs: deadline) {
             case .clip(let clip, let frame, let isEndOfSpeech, let turn):
                 self.write(self.audio.clips[clip].wireFrames[frame], sentNs: deadline)
@@ -196,10 +195,9 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
                 self.afterFlowChange()
                 return
             }
-            self.stats.framesSent &+= 1
             self.audioFramesSent &+= 1
-            self.stats.sendLateUs.record((Self.nowNs() - deadline) / 1000)
-            self.tick += 1
+            self.stats.recordFrameSent(deadlineNs: deadline, nowNs: Self.nowNs())
+            self.grid.advance()
             sent += 1
         }
         if sent > 0 { self.context?.flush() }
@@ -240,11 +238,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     }
 
     private func countTurns() {
-        let n = self.flow.turns.count
-        if n > self.turnsCounted {
-            self.stats.turnsFinished &+= UInt64(n - self.turnsCounted)
-            self.turnsCounted = n
-        }
+        self.stats.recordTurns(total: self.flow.turns.count, counted: &self.turnsCounted)
     }
 
     private func hangUp() {
@@ -287,8 +281,6 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     }
 
     // MARK: - Helpers
-
-    private func deadlineNs(_ tick: Int64) -> Int64 { self.gridStartNs + tick * self.audio.frameNs }
 
     private func stopPacing() {
         guard self.paced else { return }
