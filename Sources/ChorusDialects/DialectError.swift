@@ -10,16 +10,24 @@ public struct DialectError: Error, Sendable, Hashable, CustomStringConvertible {
         case malformedJSON = "malformed_json"
         /// JSON, but not an object.
         case notAnObject = "not_an_object"
-        /// A required member is absent (`type`, `event`, `delta`, `payload`, …).
+        /// A required member is absent (`type`, `event`, `delta`, `payload`, …; a Pipecat `Frame` with no kind set).
         case missingField = "missing_field"
         /// A member has the wrong JSON type.
         case wrongFieldType = "wrong_field_type"
         /// An audio member is not standard base64.
         case invalidBase64 = "invalid_base64"
-        /// A well-formed message of a kind the dialect does not define (Twilio only; OpenAI has `.unknown`).
+        /// A well-formed message of a kind the dialect does not define (Twilio; a Pipecat `Frame` holding only fields
+        /// newer than frames.proto; OpenAI has `.unknown`).
         case unknownEvent = "unknown_event"
         /// The agent addressed a stream other than this call's (Twilio `streamSid`).
         case streamSidMismatch = "stream_sid_mismatch"
+        /// A text frame where the dialect only has binary messages (Pipecat's protobuf serializer).
+        case textFrame = "text_frame"
+        /// Bytes that are not a valid protobuf message of the expected type (Pipecat `Frame`).
+        case malformedProtobuf = "malformed_protobuf"
+        /// Audio whose declared format cannot describe its bytes (Pipecat: sample rate or channel count 0, or a
+        /// byte count that is not a whole number of 16-bit samples per channel).
+        case invalidAudio = "invalid_audio"
     }
 
     public var code: Code
