@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
@@ -45,7 +46,8 @@ let package = Package(
         .target(
             name: "ChorusAgent",
             dependencies: [
-                "ChorusCore", "ChorusAudio", "ChorusRTP", "ChorusTransport", .product(name: "Logging", package: "swift-log"),
+                "ChorusCore", "ChorusAudio", "ChorusRTP", "ChorusTransport", "ChorusDialects",
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ] + nio
         ),
         .target(
@@ -78,6 +80,13 @@ let package = Package(
         .testTarget(name: "ChorusNetworkTests", dependencies: ["ChorusNetwork", "ChorusCore"]),
         .testTarget(name: "ChorusRTPTests", dependencies: ["ChorusRTP", "ChorusAudio", "ChorusCore"]),
         .testTarget(name: "ChorusDialectsTests", dependencies: ["ChorusDialects", "ChorusCore"], exclude: ["Golden"]),
+        .testTarget(
+            name: "ChorusAgentTests",
+            dependencies: [
+                "ChorusAgent", "ChorusDialects", "ChorusTransport", "ChorusAudio", "ChorusCore",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ] + nio
+        ),
         .testTarget(name: "ChorusTransportTests", dependencies: ["ChorusTransport", "ChorusCore"]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),
         .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),

@@ -4,6 +4,8 @@ import NIOCore
 /// The agent's reply clip, cut into 20 ms PCM16 frames at every sample rate a caller may ask for, built once at start.
 public final class ReplyLibrary: Sendable {
     private let framesByRate: [Int: [ByteBuffer]]
+    /// The same clip encoded for every dialect's wire.
+    let wire: ReplyWireTable
 
     /// Sample rates a caller may request.
     public static let rates = [8000, 16000, 24000, 48000]
@@ -21,6 +23,7 @@ public final class ReplyLibrary: Sendable {
             table[rate] = clip.pcm16LEFrames().map { ByteBuffer(bytes: $0) }
         }
         self.framesByRate = table
+        self.wire = ReplyWireTable(pcm16FramesByRate: table)
     }
 
     /// The reply's frames at `rate`, or nil for an unsupported rate.
@@ -39,5 +42,5 @@ public final class ReplyLibrary: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

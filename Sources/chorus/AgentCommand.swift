@@ -6,10 +6,14 @@ import Foundation
 /// `chorus agent`: the reference agent as a standalone server.
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "agent", abstract: "Run the reference voice agent (a real WebSocket server with scripted latency).")
+        commandName: "agent", abstract: "Run the reference voice agent (a real WebSocket server with scripted latency)."
+    )
 
     @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free one).") var listen = "127.0.0.1:8765"
-    @Option(help: "Wire dialect.") var dialect = "chorus"
+    @Option(
+        help: "Dialect spoken on / (every dialect also has its own path: /chorus, /openai-realtime, /twilio, /pipecat)."
+    )
+    var dialect = "chorus"
     @Option(help: "Scripted latency from end of speech to first reply audio.") var latency = "300ms"
     @Option(help: "Standard deviation of normal jitter added to the latency.") var jitter = "0ms"
     @Option(help: "Latency added per turn within a session (drift).") var drift = "0ms"
@@ -22,10 +26,24 @@ struct AgentCommand: AsyncParsableCommand {
         name: .customLong("rtp-port"),
         help: "Also serve RTP (rtcp-mux, Opus or PCMU) on this UDP port of the --listen host (0 picks a free one).")
     var rtpPort: Int?
+    @Flag(help: "Serve wss:// with a fresh self-signed certificate for localhost/127.0.0.1 (needs openssl).")
+    var tls = false
+    @Option(name: .customLong("tls-cert"), help: "Serve wss:// with this PEM certificate (with --tls-key).")
+    var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.") var tlsKey: String?
+    @Option(
+        name: .customLong("require-token"),
+        help: "Refuse handshakes without 'Authorization: Bearer TOKEN' (HTTP 401); default $CHORUS_AGENT_TOKEN.")
+    var requireToken: String?
     @Flag(help: "Exit when standard input closes (used when `chorus run` starts the agent).") var exitOnStdinEOF = false
 
+    static let tokenEnvironmentVariable = "CHORUS_AGENT_TOKEN"
+
     func run() async throws {
-        guard self.dialect == "chorus" else { throw CLIError("--dialect: '\(self.dialect)' is not supported (expected: chorus)") }
+        guard let dialect = AgentDialect(rawValue: self.dialect) else {
+            let names = AgentDialect.allCases.map(\.rawValue).joined(separator: ", ")
+            throw CLIError("--dialect: '\(self.dialect)' is not supported (expected one of: \(names))")
+        }
         var problems: [String] = []
         func ms(_ text: String, _ flag: String, negative: Bool = false) -> Double {
             guard let v = DurationParser.milliseconds(text), negative || v >= 0 else {
@@ -46,19 +64,37 @@ struct AgentCommand: AsyncParsableCommand {
         if let rtpPort = self.rtpPort, !(0...65535).contains(rtpPort) {
             problems.append("--rtp-port: \(rtpPort) is not a UDP port (0...65535)")
         }
+        if (self.tlsCert == nil) != (self.tlsKey == nil) { problems.append("--tls-cert and --tls-key go together") }
+        if self.tls && self.tlsCert != nil {
+            problems.append("--tls generates a certificate; omit --tls-cert/--tls-key")
+        }
         if !problems.isEmpty { throw CLIError(problems.joined(separator: "\n")) }
+        let token = self.requireToken ?? ProcessInfo.processInfo.environment[Self.tokenEnvironmentVariable]
         let agent: ReferenceAgent
         do {
-            agent = try ReferenceAgent(behavior: behavior, replyPath: self.reply, truthPath: self.truth, threads: self.threads)
+            agent = try ReferenceAgent(
+                behavior: behavior, replyPath: self.reply, truthPath: self.truth, threads: self.threads,
+                dialect: dialect, requiredBearerToken: token)
         } catch {
             throw CLIError("agent: \(error)")
         }
+        let (tls, generatedDirectory) = try self.makeTLS()
+        defer { if let generatedDirectory { try? FileManager.default.removeItem(atPath: generatedDirectory) } }
+        let context = try tls.map { tls in
+            do { return try tls.makeContext() } catch {
+                throw CLIError("tls: cannot load \(tls.certificatePath): \(error)")
+            }
+        }
         let bound: Int
         do {
-            bound = try await agent.start(host: String(parts[0]), port: port)
+            bound = try await agent.start(host: String(parts[0]), port: port, tls: context)
         } catch {
+            await agent.stop()
             throw CLIError("agent: cannot listen on \(self.listen): \(error)")
         }
+        // `chorus run` reads "listening on HOST:PORT" (and "rtp on HOST:PORT"); the certificate line comes first so a
+        // reader that stops at "listening on" has it too.
+        if let tls { print("tls certificate \(tls.certificatePath)") }
         print("listening on \(parts[0]):\(bound)")
         if let rtpPort = self.rtpPort {
             do {
@@ -72,5 +108,20 @@ struct AgentCommand: AsyncParsableCommand {
         fflush(nil)
         await Signals.waitForTermination(orStdinEOF: self.exitOnStdinEOF)
         await agent.stop()
+    }
+
+    /// The certificate to serve, and the temporary directory to delete afterwards when it was generated here.
+    private func makeTLS() throws -> (AgentTLS?, String?) {
+        if let cert = self.tlsCert, let key = self.tlsKey {
+            return (AgentTLS(certificatePath: cert, keyPath: key), nil)
+        }
+        guard self.tls else { return (nil, nil) }
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("chorus-agent-tls-\(ProcessInfo.processInfo.processIdentifier)").path
+        do {
+            return (try AgentTLS.selfSigned(directory: directory), directory)
+        } catch {
+            throw CLIError("--tls: \(error)")
+        }
     }
 }

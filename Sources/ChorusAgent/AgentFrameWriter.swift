@@ -1,0 +1,54 @@
+import NIOCore
+
+/// Server WebSocket frames built by hand (RFC 6455 §5.2): a server never masks, so a reply frame is the same bytes
+/// for every session and can be built once at start (`ReplyWireTable`).
+enum ServerFrame {
+    /// Opcode of a text frame.
+    static let text: UInt8 = 0x1
+    /// Opcode of a binary frame.
+    static let binary: UInt8 = 0x2
+
+    /// The header of an unmasked, final frame of `opcode` carrying `payloadLength` bytes.
+    static func writeHeader(opcode: UInt8, payloadLength: Int, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(0x80 | opcode)
+        if payloadLength < 126 {
+            buffer.writeInteger(UInt8(payloadLength))
+        } else if payloadLength <= 0xFFFF {
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(payloadLength))
+        } else {
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(payloadLength))
+        }
+    }
+
+    /// A complete frame: header and payload.
+    static func complete(opcode: UInt8, payload: [UInt8]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(payload.count + 10)
+        Self.writeHeader(opcode: opcode, payloadLength: payload.count, into: &buffer)
+        buffer.writeBytes(payload)
+        return buffer
+    }
+}
+
+/// Sits between the socket (or TLS) and NIO's WebSocket frame encoder so a session can write reply frames as
+/// pre-built byte slices: no encoding, copy or allocation per frame. Frames written through the encoder pass
+/// through it, so the channel's write order is kept.
+final class AgentFrameWriter: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Writes bytes that are (part of) complete WebSocket frames toward the socket, without flushing.
+    func write(_ bytes: ByteBuffer) {
+        self.context?.write(NIOAny(bytes), promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension AgentFrameWriter: Sendable {}

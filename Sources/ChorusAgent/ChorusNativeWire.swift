@@ -1,0 +1,64 @@
+import ChorusAudio
+import ChorusDialects
+import NIOCore
+import NIOWebSocket
+
+/// The Chorus native dialect, agent side (docs/dialects.md): `start` → `ready`, PCM16 binary frames both ways at the
+/// rate the caller chose, optional `end_of_turn`, and `response.end` after each reply's last frame.
+///
+/// No barge-in: a new end of speech replaces a running reply, as the agent always did.
+final class ChorusNativeWire: AgentWire {
+    private let replies: ReplyLibrary
+    private var frames: [ByteBuffer]
+
+    let replyChunkNs: Int64 = 20_000_000
+    var replyChunkCount: Int { self.frames.count }
+
+    init(replies: ReplyLibrary) {
+        self.replies = replies
+        self.frames = replies.wire.chorus[16_000] ?? []
+    }
+
+    func received(_ frame: WebSocketFrame, atNs nowNs: Int64, _ session: AgentSessionHandler) {
+        let data = frame.unmaskedData
+        if frame.opcode == .binary {
+            let level = data.withUnsafeReadableBytes { AudioLevel.rmsDBFS(pcm16LE: $0) }
+            session.hear(levelDBFS: level, atNs: nowNs)
+            return
+        }
+        let message = data.withUnsafeReadableBytes { try? JSONParser.parse($0) }
+        guard let message, let type = message["type"]?.stringValue else {
+            session.write(text: #"{"type":"error","message":"unreadable control message"}"#)
+            return
+        }
+        switch type {
+        case "start":
+            if let id = message["session"]?.stringValue { session.sessionId = id }
+            let rate = message["sample_rate"]?.intValue ?? 16000
+            guard let frames = self.replies.wire.chorus[rate] else {
+                session.write(text: #"{"type":"error","message":"unsupported sample_rate \#(rate)"}"#)
+                return
+            }
+            self.frames = frames
+            session.write(text: #"{"type":"ready"}"#)
+        case "end_of_turn":
+            session.endOfTurnMessage(atNs: nowNs)
+        default:
+            break
+        }
+    }
+
+    func writeReplyChunk(_ index: Int, _ writer: AgentFrameWriter, _ session: AgentSessionHandler) {
+        // A `start` mid-reply may have switched tables; their lengths can differ by a frame of resampling.
+        if index < self.frames.count { writer.write(self.frames[index]) }
+    }
+
+    func replyFinished(turn: Int, _ session: AgentSessionHandler) {
+        session.write(text: #"{"type":"response.end","turn":\#(turn)}"#)
+    }
+
+    func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: AgentSessionHandler) {}
+}
+
+@available(*, unavailable)
+extension ChorusNativeWire: Sendable {}
