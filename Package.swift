@@ -42,7 +42,13 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(name: "ChorusTransport", dependencies: ["ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusRTP"] + nio),
+        .target(
+            name: "ChorusTransport",
+            dependencies: [
+                "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusRTP", "ChorusDialects",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ] + nio
+        ),
         .target(
             name: "ChorusAgent",
             dependencies: [
@@ -53,7 +59,8 @@ let package = Package(
         .target(
             name: "ChorusEngine",
             dependencies: [
-                "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusTransport", .product(name: "Yams", package: "Yams"),
+                "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusTransport", "ChorusDialects",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ] + nio
         ),
@@ -69,14 +76,17 @@ let package = Package(
             name: "chorus",
             dependencies: [
                 "ChorusCore", "ChorusAudio", "ChorusTransport", "ChorusAgent", "ChorusEngine", "ChorusStore",
-                "ChorusReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ChorusReport", "ChorusDialects", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ] + nio
         ),
 
         .testTarget(name: "ChorusCoreTests", dependencies: ["ChorusCore"]),
         .testTarget(name: "ChorusAudioTests", dependencies: ["ChorusAudio", "ChorusCore"]),
-        .testTarget(name: "ChorusEngineTests", dependencies: ["ChorusEngine", "ChorusCore", "ChorusTestSupport"]),
+        .testTarget(
+            name: "ChorusEngineTests",
+            dependencies: ["ChorusEngine", "ChorusCore", "ChorusAudio", "ChorusTransport", "ChorusTestSupport"]
+        ),
         .testTarget(name: "ChorusNetworkTests", dependencies: ["ChorusNetwork", "ChorusCore"]),
         .testTarget(name: "ChorusRTPTests", dependencies: ["ChorusRTP", "ChorusAudio", "ChorusCore"]),
         .testTarget(name: "ChorusDialectsTests", dependencies: ["ChorusDialects", "ChorusCore"], exclude: ["Golden"]),
@@ -87,7 +97,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ] + nio
         ),
-        .testTarget(name: "ChorusTransportTests", dependencies: ["ChorusTransport", "ChorusCore"]),
+        .testTarget(
+            name: "ChorusTransportTests", dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore"] + nio
+        ),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),
         .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),
         .testTarget(

@@ -3,13 +3,18 @@ import NIOCore
 
 /// Where and how callers reach the agent: the connection and its pre-encoded audio.
 public enum CallTarget: Sendable {
-    case webSocket(WebSocketEndpoint, SharedAudio, dialect: any CallerDialect)
+    case webSocket(WebSocketEndpoint, dialect: any CallerDialect, options: WebSocketClientOptions)
     case rtp(SocketAddress, SharedRTPAudio)
+
+    /// A WebSocket target with default client options (no extra headers, no TLS).
+    public static func webSocket(_ endpoint: WebSocketEndpoint, dialect: any CallerDialect) -> CallTarget {
+        .webSocket(endpoint, dialect: dialect, options: WebSocketClientOptions())
+    }
 
     /// How many utterances callers choose from.
     public var clipCount: Int {
         switch self {
-        case .webSocket(_, let audio, _): return audio.clips.count
+        case .webSocket(_, let dialect, _): return dialect.audio.clips.count
         case .rtp(_, let audio): return audio.clips.count
         }
     }
@@ -17,7 +22,7 @@ public enum CallTarget: Sendable {
     /// For messages: the agent's address.
     public var description: String {
         switch self {
-        case .webSocket(let endpoint, _, _): return endpoint.description
+        case .webSocket(let endpoint, _, let options): return options.redact(endpoint.description)
         case .rtp(let address, _): return "rtp://\(address.ipAddress ?? "?"):\(address.port ?? 0)"
         }
     }

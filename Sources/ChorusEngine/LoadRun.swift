@@ -179,10 +179,10 @@ public final class LoadRun: Sendable {
         let stats = context.stats[index % context.stats.count]
         let r: CallResult
         switch cell.target {
-        case .webSocket(let endpoint, let audio, let dialect):
+        case .webSocket(let endpoint, let dialect, let options):
             r = await WebSocketConnector.run(
-                plan: plan, endpoint: endpoint, audio: audio, dialect: dialect, stats: stats, registry: self.registry,
-                connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
+                plan: plan, endpoint: endpoint, dialect: dialect, options: options, stats: stats,
+                registry: self.registry, connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
         case .rtp(let address, let audio):
             r = await RTPConnector.run(plan: plan, remote: address, audio: audio, stats: stats, registry: self.registry)
         }

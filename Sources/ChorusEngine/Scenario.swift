@@ -24,6 +24,42 @@ public struct Scenario: Sendable, Codable, Hashable {
         public var opusBitrate = 24000
         public var opusComplexity = 5
         public var opusFEC = true
+        /// WebSocket handshake headers; values may reference `${ENV_VAR}`s, expanded only when connecting.
+        public var headers: [String: String] = [:]
+        /// Query parameters appended to the URL (values may reference `${ENV_VAR}`s).
+        public var query: [String: String] = [:]
+        /// `Sec-WebSocket-Protocol` values offered.
+        public var subprotocols: [String] = []
+        /// `wss://` settings.
+        public var tls = TLS()
+        /// OpenAI Realtime settings (`dialect: openai-realtime`).
+        public var openai = OpenAI()
+        /// Twilio Media Streams settings (`dialect: twilio`).
+        public var twilio = Twilio()
+
+        public struct TLS: Sendable, Codable, Hashable {
+            /// A PEM file of extra trusted certificates (besides the system store).
+            public var caFile: String?
+            /// Skip certificate verification (self-signed test agents only; warned about).
+            public var insecure = false
+            /// The server name for SNI and the certificate check, when it is not the URL's host.
+            public var serverName: String?
+        }
+
+        public struct OpenAI: Sendable, Codable, Hashable {
+            public var model: String?
+            public var voice: String?
+            public var instructions: String?
+            /// Server VAD's silence before the turn ends (ms); nil keeps the API default.
+            public var vadSilenceMs: Int?
+        }
+
+        public struct Twilio: Sendable, Codable, Hashable {
+            /// `start.customParameters`.
+            public var customParameters: [String: String] = [:]
+            /// The `AC…` account SID every call uses; nil draws one per call.
+            public var accountSid: String?
+        }
 
         /// The encoding part of the codec string (`pcm16`, `opus`, `pcmu`).
         public var encoding: String { String(self.codec.split(separator: "/").first ?? "") }

@@ -1,4 +1,5 @@
 import ChorusCore
+import ChorusDialects
 import ChorusNetwork
 import Foundation
 
@@ -21,18 +22,29 @@ struct ScenarioValidator {
         "matrix": ["transports"],
         "target": [
             "url", "transport", "dialect", "codec", "end_of_turn", "address", "payload_type", "audio_level_extension",
-            "opus_bitrate", "opus_complexity", "opus_fec",
+            "opus_bitrate", "opus_complexity", "opus_fec", "headers", "query", "subprotocols", "tls", "openai", "twilio",
         ],
+        "target.tls": ["ca_file", "insecure", "server_name"],
+        "target.openai": ["model", "voice", "instructions", "vad_silence"],
+        "target.twilio": ["custom_parameters", "account_sid"],
         "agent": ["latency", "jitter", "drift", "hangover", "reply"],
         "load": ["callers", "ramp", "duration", "connect_timeout", "arrival_rate", "arrivals", "max_concurrency", "stages"],
         "session": ["turns", "think_time", "utterances", "response_timeout", "audible_threshold", "stall_threshold"],
         "harness": ["max_send_late_p99", "max_send_late", "max_loop_lag_p999", "threads"],
     ]
     static let transports = ["websocket", "rtp"]
-    static let dialects = ["chorus"]
+    static let dialects = ["chorus", "openai-realtime", "twilio", "pipecat"]
+    /// Codecs per transport (RTP) or WebSocket dialect; the first is the default.
     static let codecs = [
-        "websocket": ["pcm16/8000", "pcm16/16000", "pcm16/24000", "pcm16/48000"],
+        "chorus": ["pcm16/16000", "pcm16/8000", "pcm16/24000", "pcm16/48000"],
+        "openai-realtime": ["pcm16/24000", "pcmu/8000"],
+        "twilio": ["pcmu/8000"],
+        "pipecat": ["pcm16/16000", "pcm16/8000", "pcm16/24000", "pcm16/48000"],
         "rtp": ["opus/16000", "opus/48000", "pcmu/8000"],
+    ]
+    /// How each dialect can end the caller's turn; the first is the default.
+    static let endOfTurnModes = [
+        "chorus": ["message", "vad"], "openai-realtime": ["vad", "message"], "twilio": ["vad"], "pipecat": ["vad"],
     ]
 
     let file: String
@@ -86,15 +98,61 @@ struct ScenarioValidator {
         }
         if let v = t["transport"] { s.target.transport = self.choice(v, "target.transport", Self.transports) ?? s.target.transport }
         if let v = t["dialect"] { s.target.dialect = self.choice(v, "target.dialect", Self.dialects) ?? s.target.dialect }
-        if let v = t["end_of_turn"] { s.target.endOfTurn = self.choice(v, "target.end_of_turn", ["message", "vad"]) ?? s.target.endOfTurn }
-        if t["codec"] == nil, s.target.transport == "rtp" { s.target.codec = "opus/16000" }
+        let isRTP = s.target.transport == "rtp"
+        let modes = Self.endOfTurnModes[s.target.dialect] ?? ["message"]
+        s.target.endOfTurn = modes[0]
+        if let v = t["end_of_turn"], let mode = self.choice(v, "target.end_of_turn", ["message", "vad"]) {
+            if isRTP || modes.contains(mode) {
+                s.target.endOfTurn = mode
+            } else {
+                self.problem(v, "target.end_of_turn", "the \(s.target.dialect) dialect has no end-of-turn message; the agent's VAD decides (use vad)")
+            }
+        }
+        let codecKey = isRTP ? "rtp" : s.target.dialect
+        let allowed = Self.codecs[codecKey] ?? []
+        s.target.codec = allowed.first ?? s.target.codec
         if let v = t["codec"], let codec = self.string(v, "target.codec") {
-            let allowed = Self.codecs[s.target.transport] ?? []
             if allowed.contains(codec) {
                 s.target.codec = codec
             } else {
-                self.problem(v, "target.codec", "'\(codec)' is not supported over \(s.target.transport) (expected one of: \(allowed.joined(separator: ", ")))")
+                let over = isRTP ? "over rtp" : "by the \(s.target.dialect) dialect"
+                self.problem(v, "target.codec", "'\(codec)' is not supported \(over) (expected one of: \(allowed.joined(separator: ", ")))")
             }
+        }
+        if let v = t["headers"] { s.target.headers = self.stringMap(v, "target.headers") }
+        if let v = t["query"] { s.target.query = self.stringMap(v, "target.query") }
+        if let v = t["subprotocols"] {
+            if case .sequence(let items, _) = v {
+                s.target.subprotocols = items.compactMap { self.string($0, "target.subprotocols") }
+            } else {
+                self.problem(v, "target.subprotocols", "expected a list of protocol names")
+            }
+        }
+        if let tls = self.section(t, "tls", path: "target.tls") {
+            if let v = tls["ca_file"], let p = self.string(v, "target.tls.ca_file") {
+                s.target.tls.caFile = self.existingFile(v, "target.tls.ca_file", p, what: "CA file")
+            }
+            if let v = tls["insecure"] { s.target.tls.insecure = self.bool(v, "target.tls.insecure") ?? false }
+            if let v = tls["server_name"] { s.target.tls.serverName = self.string(v, "target.tls.server_name") }
+        }
+        if let o = self.section(t, "openai", path: "target.openai") {
+            if let v = o["model"] { s.target.openai.model = self.string(v, "target.openai.model") }
+            if let v = o["voice"] { s.target.openai.voice = self.string(v, "target.openai.voice") }
+            if let v = o["instructions"] { s.target.openai.instructions = self.string(v, "target.openai.instructions") }
+            if let v = o["vad_silence"] { s.target.openai.vadSilenceMs = self.duration(v, "target.openai.vad_silence").map { Int($0) } }
+        }
+        if let tw = self.section(t, "twilio", path: "target.twilio") {
+            if let v = tw["custom_parameters"] { s.target.twilio.customParameters = self.stringMap(v, "target.twilio.custom_parameters") }
+            if let v = tw["account_sid"], let sid = self.string(v, "target.twilio.account_sid") {
+                if TwilioIdentity.isValid(sid, prefix: "AC") {
+                    s.target.twilio.accountSid = sid
+                } else {
+                    self.problem(v, "target.twilio.account_sid", "'\(sid)' is not an account SID (AC followed by 32 hex digits)")
+                }
+            }
+        }
+        for (section, dialect) in [("openai", "openai-realtime"), ("twilio", "twilio")] where t[section] != nil && s.target.dialect != dialect {
+            self.problem(t, "target.\(section)", "applies to dialect \(dialect) only (this target's dialect is \(s.target.dialect))")
         }
         if let v = t["address"], let a = self.string(v, "target.address") {
             let parts = a.split(separator: ":")
@@ -284,14 +342,28 @@ struct ScenarioValidator {
 
     // MARK: - Values
 
-    private mutating func section(_ root: ScenarioNode, _ name: String) -> ScenarioNode? {
+    private mutating func section(_ root: ScenarioNode, _ name: String, path: String? = nil) -> ScenarioNode? {
+        let path = path ?? name
         guard let node = root[name] else { return nil }
         guard case .mapping = node else {
-            self.problem(node, name, "expected a mapping of keys (\(Self.schema[name]!.sorted().joined(separator: ", ")))")
+            self.problem(node, path, "expected a mapping of keys (\(Self.schema[path]!.sorted().joined(separator: ", ")))")
             return nil
         }
-        self.checkKeys(node, section: name)
+        self.checkKeys(node, section: path)
         return node
+    }
+
+    /// A mapping of names to single values (headers, query parameters, custom parameters).
+    private mutating func stringMap(_ node: ScenarioNode, _ key: String) -> [String: String] {
+        guard case .mapping(let entries, _) = node else {
+            self.problem(node, key, "expected a mapping of names to values")
+            return [:]
+        }
+        var map: [String: String] = [:]
+        for entry in entries {
+            if let value = self.string(entry.value, "\(key).\(entry.key)") { map[entry.key] = value }
+        }
+        return map
     }
 
     private mutating func checkKeys(_ node: ScenarioNode, section: String) {
@@ -352,10 +424,10 @@ struct ScenarioValidator {
         return s
     }
 
-    private mutating func existingFile(_ node: ScenarioNode, _ key: String, _ path: String) -> String? {
+    private mutating func existingFile(_ node: ScenarioNode, _ key: String, _ path: String, what: String = "audio file") -> String? {
         let resolved = path.hasPrefix("/") ? path : URL(fileURLWithPath: self.baseDirectory).appendingPathComponent(path).path
         guard FileManager.default.isReadableFile(atPath: resolved) else {
-            self.problem(node, key, "audio file '\(path)' not found or unreadable (looked at \(resolved))")
+            self.problem(node, key, "\(what) '\(path)' not found or unreadable (looked at \(resolved))")
             return nil
         }
         return resolved

@@ -29,13 +29,49 @@ public enum AgentHarness {
         }
     }
 
+    /// How the agent is set up beyond its behavior.
+    public struct AgentSetup: Sendable {
+        /// Serve `wss://` with this certificate; the callers trust it as their CA file.
+        public var tls: AgentTLS?
+        /// Refuse handshakes without this bearer token (HTTP 401).
+        public var requiredBearerToken: String?
+        /// What `${VAR}` in the scenario's target expands from.
+        public var environment: [String: String]
+        /// Call the agent on this path instead of the dialect's own (`/<dialect>`), e.g. to speak the wrong dialect.
+        public var path: String?
+        /// The CA file callers trust, when not the agent's own certificate.
+        public var caFile: String?
+
+        public init(
+            tls: AgentTLS? = nil, requiredBearerToken: String? = nil, environment: [String: String] = [:],
+            path: String? = nil, caFile: String? = nil
+        ) {
+            self.tls = tls
+            self.requiredBearerToken = requiredBearerToken
+            self.environment = environment
+            self.path = path
+            self.caFile = caFile
+        }
+    }
+
     /// Starts an agent with `behavior`, runs `scenario` against it and stops both.
-    /// - Parameter group: the callers' event loops; a fresh one-thread group when nil (and shut down after).
+    /// - Parameters:
+    ///   - group: the callers' event loops; a fresh one-thread group when nil (and shut down after).
+    ///   - setup: TLS, credentials and path; with TLS the target becomes `wss://127.0.0.1:<port>/<dialect>`.
     public static func run(
-        scenario: Scenario, behavior: AgentBehavior, group callerGroup: MultiThreadedEventLoopGroup? = nil
+        scenario: Scenario, behavior: AgentBehavior, group callerGroup: MultiThreadedEventLoopGroup? = nil,
+        setup: AgentSetup = AgentSetup()
     ) async throws -> Result {
-        let agent = try ReferenceAgent(behavior: behavior, replyPath: Fixtures.audio("reply.wav"), truthPath: nil)
-        let port = try await agent.start(host: "127.0.0.1", port: 0)
+        var scenario = scenario
+        let agent = try ReferenceAgent(
+            behavior: behavior, replyPath: Fixtures.audio("reply.wav"), truthPath: nil,
+            requiredBearerToken: setup.requiredBearerToken)
+        let port = try await agent.start(host: "127.0.0.1", port: 0, tls: try setup.tls?.makeContext())
+        if setup.tls != nil || setup.path != nil {
+            let path = setup.path ?? "/\(scenario.target.dialect)"
+            scenario.target.url = "\(setup.tls == nil ? "ws" : "wss")://127.0.0.1:\(port)\(path)"
+            scenario.target.tls.caFile = setup.caFile ?? setup.tls?.certificatePath
+        }
         let isRTP = scenario.target.transport == "rtp"
         let rtpPort = isRTP ? try await agent.startRTP(host: "127.0.0.1", port: 0) : 0
         let group = callerGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -50,9 +86,9 @@ public enum AgentHarness {
                 try SocketAddress(ipAddress: "127.0.0.1", port: rtpPort),
                 try SharedRTPAudio(utterances: clips, codec: codec, payloadType: nil, audioLevelExtension: true))
         } else {
-            target = .webSocket(
-                WebSocketEndpoint(host: "127.0.0.1", port: port),
-                try Fixtures.sharedAudio(sampleRate: scenario.target.sampleRate), dialect: ChorusNativeDialect())
+            target = try WebSocketTarget.make(
+                scenario, utterances: { rate in try Fixtures.utteranceNames.map { try Utterance.load(path: Fixtures.audio($0), sampleRate: rate) } },
+                embeddedPort: port, environment: setup.environment)
         }
         let cells = scenario.network.map { profile in
             RunCell(

@@ -3,16 +3,54 @@ import NIOWebSocket
 
 /// What the bytes mean on a WebSocket connection, seen from the caller (the other axis is the connection).
 ///
-/// Every method runs on the caller's event loop; audio frames themselves are pre-built by `SharedAudio`.
+/// One value per run, shared by every caller: it holds what the dialect builds once at load (pre-masked audio
+/// messages). Each call gets its own `CallerDialectSession` for the state the wire protocol keeps per call.
 public protocol CallerDialect: Sendable {
     /// The name used in scenarios and stored in `sessions.dialect`.
     var name: String { get }
+    /// The audio callers send, cut into 20 ms messages once at load.
+    var audio: SharedAudio { get }
+    /// Opens one call's dialect state.
+    func makeSession(plan: SessionPlan) -> any CallerDialectSession
+}
+
+/// One call's side of a dialect. Confined to the caller's event loop; called per frame, so nothing here allocates
+/// on the frame path.
+public protocol CallerDialectSession: AnyObject {
+    /// Whether the call waits for the agent's `.ready` before streaming (OpenAI: `session.updated`).
+    var waitsForReady: Bool { get }
     /// Messages sent right after the handshake.
-    func openingFrames(plan: SessionPlan, sampleRate: Int) -> [WebSocketFrame]
-    /// The message sent right after the last speech frame of turn `turn`, or nil if the dialect has none.
-    func endOfTurnFrame(turn: Int) -> WebSocketFrame?
+    func openingMessages() -> [WebSocketFrame]
+    /// The complete masked frame for the audio slot at `deadlineNs` (frame `frame` of clip `clip`, or silence when
+    /// `clip` is nil), or nil to send the dialect's shared pre-masked message for it.
+    func audioFrame(clip: Int?, frame: Int, deadlineNs: Int64, maskKey: UInt32) -> ByteBuffer?
+    /// Messages sent right after the last speech frame of `turn` when the caller ends its turns explicitly.
+    func endOfTurnMessages(turn: Int) -> [WebSocketFrame]
     /// Messages sent before the close handshake.
-    func closingFrames() -> [WebSocketFrame]
-    /// Interprets one data frame (text or binary) from the agent.
-    func event(for frame: WebSocketFrame) -> AgentEvent
+    func closingMessages() -> [WebSocketFrame]
+    /// Interprets one data frame (text or binary) from the agent, which arrived at `nowNs`.
+    func receive(_ frame: WebSocketFrame, nowNs: Int64) -> AgentEvent
+    /// Messages the dialect owes the agent by `nowNs` (Twilio's mark echoes once their audio has played);
+    /// checked every frame slot and after every message received.
+    func due(nowNs: Int64) -> [WebSocketFrame]
+}
+
+extension CallerDialectSession {
+    public var waitsForReady: Bool { false }
+    public func audioFrame(clip: Int?, frame: Int, deadlineNs: Int64, maskKey: UInt32) -> ByteBuffer? { nil }
+    public func endOfTurnMessages(turn: Int) -> [WebSocketFrame] { [] }
+    public func closingMessages() -> [WebSocketFrame] { [] }
+    public func due(nowNs: Int64) -> [WebSocketFrame] { [] }
+}
+
+extension WebSocketFrame {
+    /// A text frame carrying `string`.
+    public static func text(_ string: String) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: string))
+    }
+
+    /// A binary frame carrying `bytes`.
+    public static func binary(_ bytes: [UInt8]) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
+    }
 }

@@ -6,37 +6,55 @@ import NIOWebSocket
 /// frames (docs/dialects.md). The embedded reference agent speaks it by default.
 public struct ChorusNativeDialect: CallerDialect {
     public let name = "chorus"
+    public let audio: SharedAudio
 
-    public init() {}
-
-    public func openingFrames(plan: SessionPlan, sampleRate: Int) -> [WebSocketFrame] {
-        [Self.text(#"{"type":"start","session":"\#(Self.escape(plan.sessionId))","sample_rate":\#(sampleRate),"encoding":"pcm16"}"#)]
+    /// Callers send `audio` (PCM16 binary frames, see `SharedAudio.init(pcm16:sampleRate:)`).
+    public init(audio: SharedAudio) {
+        self.audio = audio
     }
 
-    public func endOfTurnFrame(turn: Int) -> WebSocketFrame? {
-        Self.text(#"{"type":"end_of_turn","turn":\#(turn)}"#)
+    public func makeSession(plan: SessionPlan) -> any CallerDialectSession {
+        Session(sessionId: plan.sessionId, sampleRate: self.audio.sampleRate)
     }
 
-    public func closingFrames() -> [WebSocketFrame] {
-        [Self.text(#"{"type":"stop"}"#)]
-    }
+    final class Session: CallerDialectSession {
+        let sessionId: String
+        let sampleRate: Int
 
-    public func event(for frame: WebSocketFrame) -> AgentEvent {
-        switch frame.opcode {
-        case .binary:
-            return .audio(frame.unmaskedData)
-        case .text:
-            guard let message = ChorusControlMessage(frame.unmaskedData) else {
-                return .error("unreadable control message: \(Self.excerpt(frame.unmaskedData))")
+        init(sessionId: String, sampleRate: Int) {
+            self.sessionId = sessionId
+            self.sampleRate = sampleRate
+        }
+
+        func openingMessages() -> [WebSocketFrame] {
+            [.text(#"{"type":"start","session":"\#(ChorusNativeDialect.escape(self.sessionId))","sample_rate":\#(self.sampleRate),"encoding":"pcm16"}"#)]
+        }
+
+        func endOfTurnMessages(turn: Int) -> [WebSocketFrame] {
+            [.text(#"{"type":"end_of_turn","turn":\#(turn)}"#)]
+        }
+
+        func closingMessages() -> [WebSocketFrame] {
+            [.text(#"{"type":"stop"}"#)]
+        }
+
+        func receive(_ frame: WebSocketFrame, nowNs: Int64) -> AgentEvent {
+            switch frame.opcode {
+            case .binary:
+                return .audio(frame.unmaskedData, .pcm16(sampleRate: self.sampleRate, channels: 1))
+            case .text:
+                guard let message = ChorusControlMessage(frame.unmaskedData) else {
+                    return .error("unreadable control message: \(ChorusNativeDialect.excerpt(frame.unmaskedData))")
+                }
+                switch message.type {
+                case "response.end": return .responseEnd
+                case "ready": return .ready
+                case "error": return .error(message.message ?? "agent error")
+                default: return .ignored
+                }
+            default:
+                return .ignored
             }
-            switch message.type {
-            case "response.end": return .responseEnd
-            case "ready": return .ready
-            case "error": return .error(message.message ?? "agent error")
-            default: return .ignored
-            }
-        default:
-            return .ignored
         }
     }
 

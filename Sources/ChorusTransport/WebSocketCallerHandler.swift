@@ -13,7 +13,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     typealias OutboundOut = WebSocketFrame
 
     private let audio: SharedAudio
-    private let dialect: any CallerDialect
+    private let session: any CallerDialectSession
     private let stats: LoopStats
     private let promise: EventLoopPromise<CallerReport>
     private let rawWriter: RawFrameWriter
@@ -25,7 +25,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     private var grid: FrameGrid
     private var turnsCounted = 0
     private var rng: SplitMix64
-    private let frameBytesPerNs: Double
+    private var waitingForReady = false
 
     // The impaired network as TCP experiences it: nothing is lost, but a lost segment holds back every later
     // frame on the connection until it is retransmitted (head-of-line blocking, docs/network.md).
@@ -37,20 +37,17 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     private var audioFramesReceived: UInt64 = 0
 
     init(
-        plan: SessionPlan, audio: SharedAudio, dialect: any CallerDialect, stats: LoopStats,
-        rawWriter: RawFrameWriter, promise: EventLoopPromise<CallerReport>
+        plan: SessionPlan, dialect: any CallerDialect, stats: LoopStats, rawWriter: RawFrameWriter,
+        promise: EventLoopPromise<CallerReport>
     ) {
-        self.flow = CallFlow(plan: plan, clips: audio.clips.map {
-            CallFlow.ClipShape(name: $0.name, frameCount: $0.frames.count, lastSpeechFrame: $0.lastSpeechFrame)
-        })
-        self.audio = audio
-        self.dialect = dialect
+        self.flow = CallFlow(plan: plan, clips: dialect.audio.clipShapes)
+        self.audio = dialect.audio
+        self.session = dialect.makeSession(plan: plan)
         self.stats = stats
         self.rawWriter = rawWriter
         self.promise = promise
         self.rng = SplitMix64(seed: plan.seed)
-        self.grid = FrameGrid(frameNs: audio.frameNs)
-        self.frameBytesPerNs = Double(audio.sampleRate * 2) / 1e9
+        self.grid = FrameGrid(frameNs: dialect.audio.frameNs)
     }
 
     // MARK: - Lifecycle
@@ -79,10 +76,27 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     private func start(context: ChannelHandlerContext) {
         guard !self.started else { return }
         self.started = true
-        for frame in self.dialect.openingFrames(plan: self.flow.plan, sampleRate: self.audio.sampleRate) {
+        for frame in self.session.openingMessages() {
             context.write(self.wrapOutboundOut(self.masked(frame)), promise: nil)
         }
         context.flush()
+        if self.session.waitsForReady {
+            // Audio sent before the agent confirms the session would be read in its default format.
+            self.waitingForReady = true
+            let timeoutNs = self.flow.plan.responseTimeoutNs
+            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeoutNs)) { [weak self] in
+                guard let self, self.waitingForReady else { return }
+                self.waitingForReady = false
+                self.flow.fail(.protocolError, "the agent did not confirm the session within \(timeoutNs / 1_000_000) ms")
+                self.afterFlowChange()
+            }
+            return
+        }
+        self.beginStreaming()
+    }
+
+    /// Starts the conversation on the frame grid.
+    private func beginStreaming() {
         guard self.flow.start() else {
             self.hangUp()
             return
@@ -131,8 +145,19 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
                 promise: nil)
             return
         case .connectionClose:
-            self.flow.connectionClosed(reason: "agent closed the connection\(Self.closeCode(frame))")
+            self.agentClosed(frame)
             self.countTurns()
+            if !self.hungUp {
+                // Answer the close handshake (RFC 6455 §5.5.1) before closing, echoing the agent's code.
+                self.hungUp = true
+                self.stopPacing()
+                var data = frame.unmaskedData
+                var echo = context.channel.allocator.buffer(capacity: 2)
+                if let code = data.readInteger(as: UInt16.self) { echo.writeInteger(code) }
+                context.writeAndFlush(
+                    self.wrapOutboundOut(self.masked(WebSocketFrame(fin: true, opcode: .connectionClose, data: echo))),
+                    promise: nil)
+            }
             context.close(promise: nil)
             return
         default:
@@ -151,24 +176,56 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
 
     /// Handles one agent message as delivered at `nowNs` (after any head-of-line delay).
     private func process(_ frame: WebSocketFrame, arrivalNs nowNs: Int64) {
-        switch self.dialect.event(for: frame) {
-        case .audio(let payload):
+        switch self.session.receive(frame, nowNs: nowNs) {
+        case .audio(let payload, let format):
             self.audioFramesReceived &+= 1
-            let durationNs = Int64(Double(payload.readableBytes) / self.frameBytesPerNs)
             var audible = false
             if self.flow.wantsLevel {
-                let level = payload.withUnsafeReadableBytes { AudioLevel.rmsDBFS(pcm16LE: $0) }
+                let level = payload.withUnsafeReadableBytes { bytes in
+                    format == .muLaw ? AudioLevel.rmsDBFS(muLaw: bytes) : AudioLevel.rmsDBFS(pcm16LE: bytes)
+                }
                 audible = level >= self.flow.plan.audibleThresholdDBFS
             }
-            self.flow.audio(atNs: nowNs, durationNs: durationNs, audible: audible)
+            self.flow.audio(atNs: nowNs, durationNs: format.durationNs(byteCount: payload.readableBytes), audible: audible)
         case .responseEnd:
             self.flow.responseEnded(atNs: nowNs)
-        case .error(let message):
-            self.flow.fail(.protocolError, message)
-        case .ready, .ignored:
+        case .error(let message, let outcome):
+            self.flow.fail(outcome, message)
+        case .ready:
+            if self.waitingForReady {
+                self.waitingForReady = false
+                self.beginStreaming()
+            }
+        case .ignored:
             break
         }
+        self.sendDue(nowNs: nowNs, flush: true)
         self.afterFlowChange()
+    }
+
+    /// Sends what the dialect owes the agent by now (mark echoes); true when something was written.
+    @discardableResult
+    private func sendDue(nowNs: Int64, flush: Bool) -> Bool {
+        let due = self.session.due(nowNs: nowNs)
+        guard !due.isEmpty else { return false }
+        for message in due { self.send(self.rawFrame(message), sentNs: nowNs) }
+        if flush { self.context?.flush() }
+        return true
+    }
+
+    /// The agent's close frame: a normal close mid-call drops the call; an error code is a protocol error, or a
+    /// rejection for the codes agents use to refuse credentials (1008 policy, 4001/4003 unauthorized/forbidden).
+    private func agentClosed(_ frame: WebSocketFrame) {
+        var data = frame.unmaskedData
+        let code = data.readInteger(as: UInt16.self)
+        let reason = data.readString(length: min(data.readableBytes, 200)) ?? ""
+        let detail = "agent closed the connection" + (code.map { " (close code \($0)\(reason.isEmpty ? "" : ": " + reason))" } ?? "")
+        guard !self.flow.isHangingUp, let code, code != 1000, code != 1001 else {
+            self.flow.connectionClosed(reason: detail)
+            return
+        }
+        self.flow.fail([1008, 4001, 4003].contains(code) ? .rejected : .protocolError, detail)
+        self.flow.connectionClosed(reason: detail)
     }
 
     // MARK: - Sending on the frame grid
@@ -180,17 +237,29 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         while !self.hungUp, let deadline = self.grid.nextDue(nowNs: nowNs, sentSoFar: sent) {
             switch self.flow.nextFrame(deadlineNs: deadline) {
             case .clip(let clip, let frame, let isEndOfSpeech, let turn):
-                self.write(self.audio.clips[clip].wireFrames[frame], sentNs: deadline)
+                let key = UInt32(truncatingIfNeeded: self.rng.next())
+                if let built = self.session.audioFrame(clip: clip, frame: frame, deadlineNs: deadline, maskKey: key) {
+                    self.send(built, sentNs: deadline)
+                } else {
+                    self.write(self.audio.clips[clip].wireFrames[frame], sentNs: deadline)
+                }
                 if isEndOfSpeech {
                     self.context?.flush()
                     // t_eos: the frame holding the last speech sample has just been handed to the kernel.
                     self.flow.endOfSpeechSent(actualNs: Self.nowNs(), intendedNs: deadline)
-                    if self.flow.plan.sendsEndOfTurn, let eot = self.dialect.endOfTurnFrame(turn: turn) {
-                        self.send(self.rawFrame(eot), sentNs: deadline)
+                    if self.flow.plan.sendsEndOfTurn {
+                        for message in self.session.endOfTurnMessages(turn: turn) {
+                            self.send(self.rawFrame(message), sentNs: deadline)
+                        }
                     }
                 }
             case .silence:
-                self.write(self.audio.silenceWire, sentNs: deadline)
+                let key = UInt32(truncatingIfNeeded: self.rng.next())
+                if let built = self.session.audioFrame(clip: nil, frame: 0, deadlineNs: deadline, maskKey: key) {
+                    self.send(built, sentNs: deadline)
+                } else {
+                    self.write(self.audio.silenceWire, sentNs: deadline)
+                }
             case .hangUp, .none:
                 self.afterFlowChange()
                 return
@@ -200,7 +269,8 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
             self.grid.advance()
             sent += 1
         }
-        if sent > 0 { self.context?.flush() }
+        let owed = self.sendDue(nowNs: nowNs, flush: false)
+        if sent > 0 || owed { self.context?.flush() }
         self.afterFlowChange()
     }
 
@@ -247,7 +317,8 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         self.stopPacing()
         self.upLine?.cancel()
         self.downLine?.cancel()
-        for frame in self.dialect.closingFrames() {
+        self.waitingForReady = false
+        for frame in self.session.closingMessages() {
             context.write(self.wrapOutboundOut(self.masked(frame)), promise: nil)
         }
         var close = context.channel.allocator.buffer(capacity: 2)
@@ -295,12 +366,6 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     }
 
     static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
-
-    private static func closeCode(_ frame: WebSocketFrame) -> String {
-        var data = frame.unmaskedData
-        guard let code = data.readWebSocketErrorCode() else { return "" }
-        return " (close code \(code))"
-    }
 }
 
 @available(*, unavailable)

@@ -2,6 +2,7 @@ import ChorusCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 /// Opens one caller's WebSocket connection, runs its session and always closes it.
@@ -10,13 +11,14 @@ import NIOWebSocket
 public enum WebSocketConnector {
     private enum Upgrade: Sendable {
         case upgraded(any Channel)
-        case declined
+        case declined(EventLoopFuture<HandshakeRejection>)
     }
 
     /// Connects to `endpoint` on `stats.eventLoop`, streams the plan and returns when the call has hung up.
     public static func run(
-        plan: SessionPlan, endpoint: WebSocketEndpoint, audio: SharedAudio, dialect: any CallerDialect,
-        stats: LoopStats, registry: CallRegistry, connectTimeout: TimeAmount = .seconds(5)
+        plan: SessionPlan, endpoint: WebSocketEndpoint, dialect: any CallerDialect,
+        options: WebSocketClientOptions = WebSocketClientOptions(), stats: LoopStats, registry: CallRegistry,
+        connectTimeout: TimeAmount = .seconds(5)
     ) async -> CallResult {
         let startedNs = Int64(NIODeadline.now().uptimeNanoseconds)
         let loop = stats.eventLoop
@@ -29,16 +31,16 @@ public enum WebSocketConnector {
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try Self.configure(
-                            channel: channel, endpoint: endpoint, makeHandler: { raw in
+                            channel: channel, endpoint: endpoint, options: options, sessionId: plan.sessionId,
+                            makeHandler: { raw in
                                 WebSocketCallerHandler(
-                                    plan: plan, audio: audio, dialect: dialect, stats: stats, rawWriter: raw,
-                                    promise: reportPromise)
+                                    plan: plan, dialect: dialect, stats: stats, rawWriter: raw, promise: reportPromise)
                             })
                     }
                 }
         } catch {
             reportPromise.fail(error)
-            return Self.failed(startedNs, .connectFailed, "connect to \(endpoint) failed: \(error)")
+            return Self.failed(startedNs, .connectFailed, options.redact("connect to \(endpoint) failed: \(error)"))
         }
         // The handshake can hang silently (a server out of file descriptors never answers), so it has its own timeout.
         let timeout = loop.scheduleTask(in: connectTimeout) {
@@ -49,15 +51,18 @@ public enum WebSocketConnector {
             switch try await Self.firstOf(upgrade, timeoutPromise: reportPromise) {
             case .upgraded(let c):
                 channel = c
-            case .declined:
+            case .declined(let rejection):
+                let answer = try? await rejection.get()
                 timeout.cancel()
-                return Self.failed(startedNs, .rejected, "the agent declined the WebSocket upgrade")
+                let detail = answer?.description ?? "no answer"
+                return Self.failed(
+                    startedNs, .rejected, options.redact("the agent refused the WebSocket upgrade: \(detail)"))
             }
         } catch {
             timeout.cancel()
             upgrade.whenSuccess { if case .upgraded(let c) = $0 { c.close(promise: nil) } }
             let outcome: Outcome = error is TimeoutError ? .connectFailed : .connectFailed
-            return Self.failed(startedNs, outcome, "WebSocket handshake with \(endpoint) failed: \(error)")
+            return Self.failed(startedNs, outcome, options.redact("WebSocket handshake with \(endpoint) failed: \(error)"))
         }
         timeout.cancel()
         return await CallResult.run(channel: channel, registry: registry, report: reportPromise, startedNs: startedNs)
@@ -65,6 +70,10 @@ public enum WebSocketConnector {
 
     private struct TimeoutError: Error, CustomStringConvertible {
         var description: String { "timed out" }
+    }
+
+    private struct TLSNotConfigured: Error, CustomStringConvertible {
+        var description: String { "wss:// needs a TLS context in the client options" }
     }
 
     /// Waits for the upgrade, failing early if the report promise fails first (the handshake timeout).
@@ -79,33 +88,56 @@ public enum WebSocketConnector {
     }
 
     private static func configure(
-        channel: any Channel, endpoint: WebSocketEndpoint,
+        channel: any Channel, endpoint: WebSocketEndpoint, options: WebSocketClientOptions, sessionId: String,
         makeHandler: @escaping @Sendable (RawFrameWriter) -> WebSocketCallerHandler
     ) throws -> EventLoopFuture<Upgrade> {
+        if endpoint.isTLS {
+            guard let tls = options.tls else { throw TLSNotConfigured() }
+            // SNI carries names only; an IP literal is checked against the certificate's IP addresses instead.
+            let name = options.serverName ?? endpoint.host
+            let sni = name.contains(":") || name.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : name
+            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: sni))
+        }
         let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(
             maxFrameSize: 1 << 20,
             enableAutomaticErrorHandling: false,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
                     let raw = RawFrameWriter()
-                    try channel.pipeline.syncOperations.addHandler(raw, position: .first)
+                    // Prebuilt frames skip the WebSocket encoder but must still pass through TLS.
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls = try? pipeline.handler(type: NIOSSLClientHandler.self) {
+                        try pipeline.addHandler(raw, position: .after(tls))
+                    } else {
+                        try pipeline.addHandler(raw, position: .first)
+                    }
                     try channel.pipeline.syncOperations.addHandler(makeHandler(raw))
                     return Upgrade.upgraded(channel)
                 }
             })
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: "\(endpoint.host):\(endpoint.port)")
+        // Lets the reference agent file its ground truth under this call's id; real agents ignore it.
+        headers.add(name: "X-Chorus-Session", value: sessionId)
+        if !options.subprotocols.isEmpty {
+            headers.add(name: "Sec-WebSocket-Protocol", value: options.subprotocols.joined(separator: ", "))
+        }
+        for header in options.headers { headers.add(name: header.name, value: header.value) }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.path, headers: headers)
         let configuration = NIOTypedHTTPClientUpgradeConfiguration<Upgrade>(
             upgradeRequestHead: head, upgraders: [upgrader],
             notUpgradingCompletionHandler: { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    channel.close(promise: nil)
-                    return Upgrade.declined
+                    // The refusal's head and body are passed on once this returns: read them for the error.
+                    let promise = channel.eventLoop.makePromise(of: HandshakeRejection.self)
+                    try channel.pipeline.syncOperations.addHandler(HandshakeRejectionRecorder(promise: promise))
+                    return Upgrade.declined(promise.futureResult)
                 }
             })
-        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-            configuration: .init(upgradeConfiguration: configuration))
+        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+        // An agent may send its first message (OpenAI's session.created) in the same read as the 101.
+        pipeline.leftOverBytesStrategy = .forwardBytes
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
     }
 
     private static func failed(_ startedNs: Int64, _ outcome: Outcome, _ message: String) -> CallResult {

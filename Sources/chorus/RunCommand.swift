@@ -2,6 +2,7 @@ import ArgumentParser
 import ChorusAgent
 import ChorusAudio
 import ChorusCore
+import ChorusDialects
 import ChorusEngine
 import ChorusReport
 import ChorusStore
@@ -61,8 +62,14 @@ struct RunCommand: AsyncParsableCommand {
         defer { agentProcess?.stop() }
         let cells = try TargetFactory.cells(scenario, embeddedAgent: agentProcess)
 
+        // Secrets never reach the database: the stored YAML and configuration are redacted (docs/dialects.md).
+        let secrets = WebSocketTarget.secrets(of: scenario, environment: ProcessInfo.processInfo.environment)
+        if scenario.target.tls.insecure && cells.contains(where: { $0.target.description.hasPrefix("wss://") }) {
+            FileHandle.standardError.write(Data("warning: target.tls.insecure is set: the agent's TLS certificate is not verified\n".utf8))
+        }
         let info = RunInfo(
-            id: runId, name: scenario.name, scenarioYAML: yaml, configJSON: Self.json(scenario),
+            id: runId, name: scenario.name, scenarioYAML: Secrets.redact(yaml, secrets: secrets),
+            configJSON: Self.json(scenario.redactedForStorage),
             startedAt: Self.now(), harnessVersion: ChorusVersion.string, host: ProcessInfo.processInfo.hostName,
             gitCommit: ChorusVersion.gitCommit)
         try store.insertRun(info)

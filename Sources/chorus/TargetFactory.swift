@@ -25,8 +25,8 @@ enum TargetFactory {
         var t = scenario.target
         t.transport = transport
         t.codec = codec
-        let utterances = try Self.loadUtterances(scenario, sampleRate: t.sampleRate)
         if t.transport == "rtp" {
+            let utterances = try Self.loadUtterances(scenario, sampleRate: t.sampleRate)
             let address: SocketAddress
             do {
                 if let a = t.address, scenario.target.transport == "rtp" {
@@ -52,15 +52,13 @@ enum TargetFactory {
                 throw CLIError("\(scenario.path): target.codec: cannot encode the utterances: \(error)")
             }
         }
-        let endpoint: WebSocketEndpoint
-        if let url = t.url, scenario.target.transport == "websocket" {
-            guard let e = WebSocketEndpoint(url: url) else { throw CLIError("target.url: '\(url)' is not a ws:// URL") }
-            endpoint = e
-        } else {
-            guard let port = embeddedAgent?.port else { throw CLIError("no target.url and no embedded agent") }
-            endpoint = WebSocketEndpoint(host: "127.0.0.1", port: port)
+        do {
+            return try WebSocketTarget.make(
+                scenario, utterances: { rate in try Self.loadUtterances(scenario, sampleRate: rate) },
+                embeddedPort: embeddedAgent?.port)
+        } catch let problem as WebSocketTarget.Problem {
+            throw CLIError(problem.description)
         }
-        return .webSocket(endpoint, SharedAudio(pcm16: utterances, sampleRate: t.sampleRate), dialect: ChorusNativeDialect())
     }
 
     /// Loads every utterance at the codec's rate, reporting every unreadable file at once.

@@ -220,3 +220,84 @@ extension CLITests {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+extension CLITests {
+    @Test(
+        "secrets reach a wss:// agent that demands them, and never the database or the report",
+        .timeLimit(.minutes(2)))
+    func secretsAreSentButNeverStored() throws {
+        let dir = Self.tempDir()
+        let secret = "sk-test-\(UUID().uuidString)"
+        // An agent in its own process that refuses calls without the token, over TLS with a fresh certificate.
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: Self.binary)
+        agent.arguments = ["agent", "--listen", "127.0.0.1:0", "--tls", "--exit-on-stdin-eof"]
+        agent.environment = ProcessInfo.processInfo.environment.merging(["CHORUS_AGENT_TOKEN": secret]) { $1 }
+        agent.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let agentOut = Pipe(), agentIn = Pipe()
+        agent.standardOutput = agentOut
+        agent.standardInput = agentIn
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        defer {
+            try? agentIn.fileHandleForWriting.close()
+            agent.waitUntilExit()
+        }
+        var banner = ""
+        while !banner.contains("listening on") {
+            let data = agentOut.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            banner += String(decoding: data, as: UTF8.self)
+        }
+        let cert = try #require(banner.firstMatch(of: /tls certificate (\S+)/)?.1, "agent said: \(banner)")
+        let port = try #require(banner.firstMatch(of: /listening on [\d.]+:(\d+)/)?.1, "agent said: \(banner)")
+
+        let scenario = "\(dir)/secret.yaml"
+        try """
+        name: secret-check
+        target:
+          dialect: openai-realtime
+          url: wss://127.0.0.1:\(port)/v1/realtime
+          codec: pcm16/24000
+          headers:
+            Authorization: "Bearer ${CHORUS_TEST_SECRET}"
+          query:
+            api_key: \(secret)
+          tls:
+            ca_file: \(cert)
+        load:
+          callers: 2
+        session:
+          turns: 1
+          utterances: [\(Self.root)/Scenarios/audio/ask-hours.wav]
+        """.write(toFile: scenario, atomically: true, encoding: .utf8)
+        let db = "\(dir)/s.sqlite"
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: Self.binary)
+        run.arguments = ["run", scenario, "--db", db, "--out", "\(dir)/report"]
+        run.environment = ProcessInfo.processInfo.environment.merging(["CHORUS_TEST_SECRET": secret]) { $1 }
+        run.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let out = Pipe()
+        run.standardOutput = out
+        run.standardError = out
+        try run.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+
+        // The token went over the wire: the agent let both calls in.
+        #expect(try Self.sqlite(db, "select count(*) from sessions where outcome='ok'") == "2", "\(printed)")
+        // The stored scenario keeps the variable's name; a literal credential (the query's api_key) is masked.
+        #expect(try Self.sqlite(db, "select scenario_yaml like '%${CHORUS_TEST_SECRET}%' from runs") == "1")
+        #expect(try Self.sqlite(db, "select scenario_yaml like '%api_key: ***%' from runs") == "1")
+        #expect(!printed.contains(secret))
+        // …and is nowhere on disk: not in the database (nor its journal) nor in any report file.
+        var scanned = 0
+        let files = FileManager.default.enumerator(atPath: dir)?.compactMap { $0 as? String } ?? []
+        for file in files where !file.hasSuffix(".pem") && file != "secret.yaml" {
+            guard let data = FileManager.default.contents(atPath: "\(dir)/\(file)") else { continue }
+            scanned += 1
+            #expect(data.range(of: Data(secret.utf8)) == nil, "the secret was written to \(file)")
+        }
+        #expect(scanned >= 4, "scanned \(files)")
+    }
+}

@@ -1,0 +1,54 @@
+import ChorusAudio
+import ChorusCore
+import ChorusDialects
+import NIOCore
+import NIOWebSocket
+
+/// A caller of a Pipecat bot over its WebSocket transport with the protobuf frame serializer (protocols.md §3).
+///
+/// Audio goes as binary `Frame{audio: AudioRawFrame}` messages (PCM16 mono at the declared rate), each serialized
+/// and masked once at load. The caller announces itself with RTVI `client-ready`. Agent audio is timed at the
+/// rate and channel count each frame declares; RTVI `bot-stopped-speaking` ends the answer when the bot sends RTVI,
+/// silence otherwise. Pipecat has no end-of-turn message: the bot's VAD decides.
+public struct PipecatDialect: CallerDialect {
+    public let name = "pipecat"
+    public let audio: SharedAudio
+
+    /// - Parameter utterances: loaded at `sampleRate` (the bot's `audio_in_sample_rate`, usually 16 kHz).
+    public init(utterances: [Utterance], sampleRate: Int) throws {
+        self.audio = SharedAudio(
+            utterances: utterances, sampleRate: sampleRate, encoding: .pcm16, opcode: 0x2,
+            message: { PipecatCodec.encodeAudio(pcm: $0, sampleRate: sampleRate, channels: 1, pts: nil) })
+    }
+
+    public func makeSession(plan: SessionPlan) -> any CallerDialectSession {
+        Session(sessionId: plan.sessionId)
+    }
+
+    final class Session: CallerDialectSession {
+        let sessionId: String
+
+        init(sessionId: String) {
+            self.sessionId = sessionId
+        }
+
+        func openingMessages() -> [WebSocketFrame] {
+            [.binary(PipecatCodec.encodeMessage(json: PipecatCodec.clientReady(id: self.sessionId)))]
+        }
+
+        func receive(_ frame: WebSocketFrame, nowNs: Int64) -> AgentEvent {
+            switch PipecatCodec.decode(frame: frame) {
+            case .failure(let error):
+                return .error(error.description)
+            case .success(.audio(let audio)):
+                return .audio(audio.audio, .pcm16(sampleRate: audio.sampleRate, channels: audio.channels))
+            case .success(let other):
+                switch other.rtviType {
+                case "bot-stopped-speaking": return .responseEnd
+                case "error": return .error("RTVI error: \(other)")
+                default: return .ignored
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import NIOSSL
+
+/// How callers open their WebSocket beyond the URL: extra handshake headers, subprotocols and TLS.
+///
+/// Built once per run. Header values are already expanded (`${VAR}` resolved); `secrets` lists the values that
+/// must never be stored, so anything the connector writes into `sessions.error` is redacted with them.
+public struct WebSocketClientOptions: Sendable {
+    /// One handshake header.
+    public struct Header: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public var headers: [Header]
+    /// `Sec-WebSocket-Protocol` values offered, in order of preference.
+    public var subprotocols: [String]
+    /// The client TLS context for `wss://` endpoints (nil: plain `ws://` only).
+    public var tls: NIOSSLContext?
+    /// The TLS server name (SNI and certificate check) when it is not the URL's host.
+    public var serverName: String?
+    /// Values that must be redacted from anything stored (API keys from the environment).
+    public var secrets: [String]
+
+    public init(
+        headers: [Header] = [], subprotocols: [String] = [], tls: NIOSSLContext? = nil, serverName: String? = nil,
+        secrets: [String] = []
+    ) {
+        self.headers = headers
+        self.subprotocols = subprotocols
+        self.tls = tls
+        self.serverName = serverName
+        self.secrets = secrets
+    }
+
+    /// A client TLS context: the system trust store, plus `caFile` (PEM) when given; `insecure` skips certificate
+    /// verification altogether (self-signed test agents only).
+    public static func tlsContext(caFile: String?, insecure: Bool) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if insecure {
+            configuration.certificateVerification = .none
+        } else if let caFile {
+            configuration.trustRoots = .file(caFile)
+        }
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// `text` with every secret replaced by `***`.
+    public func redact(_ text: String) -> String {
+        var out = text
+        for secret in self.secrets where !secret.isEmpty {
+            out = out.replacingOccurrences(of: secret, with: "***")
+        }
+        return out
+    }
+}
