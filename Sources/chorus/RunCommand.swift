@@ -92,7 +92,8 @@ struct RunCommand: AsyncParsableCommand {
                 progress.show(load.progress.snapshot, active: sample.activeSessions, elapsedS: sample.tMs / 1000)
             })
         progress.clear()
-        _ = signals
+        // An optimized build would release the sources (and with them Ctrl-C) as soon as they were made.
+        withExtendedLifetime(signals) {}
         if let statsJson {
             try HarnessStats(
                 callers: scenario.load.callers, totals: outcome.totals, cpuSeconds: HarnessMonitor.cpuSeconds() - cpuBefore,
