@@ -44,7 +44,8 @@ public struct WebSocketClientOptions: Sendable {
         if insecure {
             configuration.certificateVerification = .none
         } else if let caFile {
-            configuration.trustRoots = .file(caFile)
+            // Besides the system's roots: a staging CA should not stop public certificates from verifying.
+            configuration.additionalTrustRoots = [.file(caFile)]
         }
         return try NIOSSLContext(configuration: configuration)
     }
