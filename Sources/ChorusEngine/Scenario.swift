@@ -101,7 +101,7 @@ public struct Scenario: Sendable, Codable, Hashable {
         public var maxSendLateMs: Double = 20
         /// Event-loop lag (hiccup) p99.9 bound.
         public var maxLoopLagP999Ms: Double = 10
-        /// Event loops for callers; 0 means one per core.
+        /// Event loops for callers; 0 means one per 500 callers in progress, up to one per core (`callerLoops`).
         public var threads: Int = 0
     }
 

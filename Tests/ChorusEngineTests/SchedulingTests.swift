@@ -88,3 +88,26 @@ struct LoadModelTests {
         #expect(stages.load.stages?.count == 2)
     }
 }
+
+@Suite("Caller event loops")
+struct CallerLoopTests {
+    @Test("One loop per 500 callers in progress, at least one, at most one per core; threads overrides")
+    func loopsFollowPeakCallers() {
+        var s = Scenario(name: "loops", path: "/tmp/loops.yaml")
+        s.load.callers = 100
+        #expect(s.callerLoops(cores: 2) == 1)
+        s.load.callers = 501
+        #expect(s.callerLoops(cores: 2) == 2)
+        s.load.callers = 3000
+        #expect(s.callerLoops(cores: 2) == 2)
+        #expect(s.callerLoops(cores: 8) == 6)
+        s.load.stages = [LoadStage(callers: 10, durationMs: 1000), LoadStage(callers: 1200, durationMs: 1000)]
+        #expect(s.callerLoops(cores: 8) == 3)
+        s.load.arrivalRate = 5
+        #expect(s.callerLoops(cores: 4) == 4, "an open model without a cap may need every core")
+        s.load.maxConcurrency = 40
+        #expect(s.callerLoops(cores: 4) == 1)
+        s.harness.threads = 3
+        #expect(s.callerLoops(cores: 4) == 3)
+    }
+}
