@@ -6,6 +6,14 @@ import NIOPosix
 ///
 /// Never throws: a socket that cannot be opened is a session with outcome `connect_failed`.
 public enum RTPConnector {
+    /// The bootstrap every caller's socket is bound with (to port 0: a port of its own).
+    ///
+    /// No `SO_REUSEADDR`: with it, Linux may hand the same ephemeral UDP port to two callers, and the agent's
+    /// answers to both then reach only one of them (one call hears two agents, the other none).
+    public static func bootstrap(on loop: any EventLoop) -> DatagramBootstrap {
+        DatagramBootstrap(group: loop)
+    }
+
     /// Binds a local port on `stats.eventLoop`, streams the plan to `remote` and returns when the call has hung up.
     public static func run(
         plan: SessionPlan, remote: SocketAddress, audio: SharedRTPAudio, stats: LoopStats, registry: CallRegistry
@@ -16,8 +24,7 @@ public enum RTPConnector {
         let bindHost = remote.protocol == .inet6 ? "::" : "0.0.0.0"
         let channel: any Channel
         do {
-            channel = try await DatagramBootstrap(group: loop)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            channel = try await Self.bootstrap(on: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(

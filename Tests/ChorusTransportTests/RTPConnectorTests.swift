@@ -1,0 +1,23 @@
+import ChorusTransport
+import NIOCore
+import NIOPosix
+import Testing
+
+@Suite("RTP caller sockets")
+struct RTPConnectorTests {
+    @Test("Every caller's socket gets a port of its own, even with hundreds open at once")
+    func callersNeverSharePorts() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var channels: [any Channel] = []
+        // Well below the default 1,024 descriptors; random picks among ~28,000 ephemeral ports would collide
+        // about a dozen times here if the kernel were allowed to share them.
+        for _ in 0..<900 {
+            channels.append(try await RTPConnector.bootstrap(on: group.next()).bind(host: "127.0.0.1", port: 0).get())
+        }
+        let ports = channels.compactMap { $0.localAddress?.port }
+        #expect(ports.count == 900)
+        #expect(Set(ports).count == ports.count, "\(ports.count - Set(ports).count) ports were handed out twice")
+        for channel in channels { try await channel.close() }
+        try await group.shutdownGracefully()
+    }
+}
