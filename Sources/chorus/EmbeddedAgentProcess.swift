@@ -1,5 +1,6 @@
 import ChorusCore
 import ChorusAgent
+import NIOCore
 import Foundation
 
 /// The reference agent started as a child process of `chorus run` when a scenario names no target.
@@ -20,7 +21,8 @@ final class EmbeddedAgentProcess {
             "agent", "--listen", "127.0.0.1:0", "--latency", "\(behavior.latencyMs)ms",
             "--jitter", "\(behavior.jitterMs)ms", "--drift", "\(behavior.driftMsPerTurn)ms",
             "--hangover", "\(behavior.hangoverMs)ms", "--truth", truthPath, "--seed", "\(behavior.seed)",
-            "--exit-on-stdin-eof",
+            // Half the cores: the agent shares the machine with the callers it answers.
+            "--exit-on-stdin-eof", "--threads", "\(max(1, System.coreCount / 2))",
         ]
         if let replyPath { args += ["--reply", replyPath] }
         if rtp { args += ["--rtp-port", "0"] }
