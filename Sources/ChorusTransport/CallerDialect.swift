@@ -30,9 +30,9 @@ public protocol CallerDialectSession: AnyObject {
     func closingMessages() -> [WebSocketFrame]
     /// Interprets one data frame (text or binary) from the agent, which arrived at `nowNs`.
     func receive(_ frame: WebSocketFrame, nowNs: Int64) -> AgentEvent
-    /// Messages the dialect owes the agent by `nowNs` (Twilio's mark echoes once their audio has played);
-    /// checked every frame slot and after every message received.
-    func due(nowNs: Int64) -> [WebSocketFrame]
+    /// What the dialect owes the agent by `nowNs` (Twilio's mark echoes once their audio has played), and whether
+    /// the agent's answer is now over by the dialect's rules; checked every frame slot and after every message.
+    func due(nowNs: Int64) -> DialectDue
 }
 
 extension CallerDialectSession {
@@ -40,7 +40,20 @@ extension CallerDialectSession {
     public func audioFrame(clip: Int?, frame: Int, deadlineNs: Int64, maskKey: UInt32) -> ByteBuffer? { nil }
     public func endOfTurnMessages(turn: Int) -> [WebSocketFrame] { [] }
     public func closingMessages() -> [WebSocketFrame] { [] }
-    public func due(nowNs: Int64) -> [WebSocketFrame] { [] }
+    public func due(nowNs: Int64) -> DialectDue { DialectDue() }
+}
+
+/// What a dialect session has to do now that time has passed.
+public struct DialectDue {
+    /// Messages to send now.
+    public var messages: [WebSocketFrame] = []
+    /// The agent's answer ended (Twilio: the audio before its last mark has played and nothing followed).
+    public var answerEnded = false
+
+    public init(messages: [WebSocketFrame] = [], answerEnded: Bool = false) {
+        self.messages = messages
+        self.answerEnded = answerEnded
+    }
 }
 
 extension WebSocketFrame {

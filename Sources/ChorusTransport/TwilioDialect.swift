@@ -10,7 +10,8 @@ import NIOWebSocket
 /// sequence numbers, chunks and wall-clock-paced timestamps, built per frame into a reused buffer (the base64
 /// payloads are encoded once at load). Agent audio is "played" at 8 000 bytes/s and every agent `mark` is echoed
 /// once the audio queued before it has played, or at once on `clear`. Twilio has no end-of-turn message: the
-/// agent's VAD decides; an agent `mark` after its answer audio ends the answer, or else silence does.
+/// agent's VAD decides. The answer is over when the audio before the agent's last mark has played and no audio
+/// followed that mark (agents that mark every chunk keep talking past their marks), or else after silence.
 public struct TwilioDialect: CallerDialect {
     public let name = "twilio"
     public let audio: SharedAudio
@@ -58,6 +59,8 @@ public struct TwilioDialect: CallerDialect {
         private var playedRemainderNs: Int64 = 0
         private var pendingMarks: [String] = []
         private var heardAudio = false
+        /// The mark that followed answer audio with no audio after it yet: its echo ends the answer.
+        private var closingMark: String?
 
         init(dialect: TwilioDialect, caller: TwilioMediaStreamsCaller) {
             self.dialect = dialect
@@ -97,14 +100,11 @@ public struct TwilioDialect: CallerDialect {
             case .success(.media(_, let payload)):
                 self.playout.enqueueAudio(byteCount: payload.readableBytes)
                 self.heardAudio = true
+                self.closingMark = nil
                 return .audio(payload, .muLaw)
             case .success(.mark(_, let name)):
+                if self.heardAudio { self.closingMark = name }
                 self.pendingMarks += self.playout.enqueueMark(name)
-                // A mark after answer audio is the agent saying that answer is complete.
-                if self.heardAudio {
-                    self.heardAudio = false
-                    return .responseEnd
-                }
                 return .ignored
             case .success(.clear):
                 self.pendingMarks += self.playout.clear()
@@ -112,12 +112,17 @@ public struct TwilioDialect: CallerDialect {
             }
         }
 
-        func due(nowNs: Int64) -> [WebSocketFrame] {
+        func due(nowNs: Int64) -> DialectDue {
             self.play(until: nowNs)
-            guard !self.pendingMarks.isEmpty else { return [] }
-            let echoes = self.pendingMarks.map { WebSocketFrame.text(self.caller.mark(name: $0)) }
+            guard !self.pendingMarks.isEmpty else { return DialectDue() }
+            var due = DialectDue(messages: self.pendingMarks.map { WebSocketFrame.text(self.caller.mark(name: $0)) })
+            if let closing = self.closingMark, self.pendingMarks.contains(closing) {
+                due.answerEnded = true
+                self.closingMark = nil
+                self.heardAudio = false
+            }
             self.pendingMarks.removeAll(keepingCapacity: true)
-            return echoes
+            return due
         }
 
         /// Plays queued agent audio in real time (8 bytes per millisecond) up to `nowNs`.

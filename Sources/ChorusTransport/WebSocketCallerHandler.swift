@@ -203,12 +203,14 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         self.afterFlowChange()
     }
 
-    /// Sends what the dialect owes the agent by now (mark echoes); true when something was written.
+    /// Sends what the dialect owes the agent by now (mark echoes) and ends the answer if the dialect says it is
+    /// over; true when something was written.
     @discardableResult
     private func sendDue(nowNs: Int64, flush: Bool) -> Bool {
         let due = self.session.due(nowNs: nowNs)
-        guard !due.isEmpty else { return false }
-        for message in due { self.send(self.rawFrame(message), sentNs: nowNs) }
+        if due.answerEnded { self.flow.responseEnded(atNs: nowNs) }
+        guard !due.messages.isEmpty else { return false }
+        for message in due.messages { self.send(self.rawFrame(message), sentNs: nowNs) }
         if flush { self.context?.flush() }
         return true
     }

@@ -91,20 +91,43 @@ struct DialectSessionTests {
             return
         }
         #expect(payload.readableBytes == 800)
-        // The mark follows answer audio: it ends the answer, and echoes once 100 ms of audio has played.
-        guard case .responseEnd = session.receive(.text(#"{"event":"mark","streamSid":"\#(sid)","mark":{"name":"m1"}}"#), nowNs: t0) else {
-            Issue.record("a mark after audio ends the response")
+        // The mark follows answer audio: it echoes, and ends the answer, once those 100 ms have played.
+        guard case .ignored = session.receive(.text(#"{"event":"mark","streamSid":"\#(sid)","mark":{"name":"m1"}}"#), nowNs: t0) else {
+            Issue.record("a mark is not itself the end of the answer")
             return
         }
-        #expect(session.due(nowNs: t0 + 90_000_000).isEmpty)
-        let echoes = session.due(nowNs: t0 + 101_000_000).map { String(buffer: $0.unmaskedData) }
+        let early = session.due(nowNs: t0 + 90_000_000)
+        #expect(early.messages.isEmpty && !early.answerEnded)
+        let played = session.due(nowNs: t0 + 101_000_000)
+        let echoes = played.messages.map { String(buffer: $0.unmaskedData) }
         #expect(echoes.count == 1 && echoes[0].contains(#""mark":{"name":"m1"}"#))
+        #expect(played.answerEnded)
         // Audio then clear: the pending mark comes back at once.
         _ = session.receive(.text(media), nowNs: t0 + 200_000_000)
         _ = session.receive(.text(#"{"event":"mark","streamSid":"\#(sid)","mark":{"name":"m2"}}"#), nowNs: t0 + 200_000_000)
         _ = session.receive(.text(#"{"event":"clear","streamSid":"\#(sid)"}"#), nowNs: t0 + 210_000_000)
-        let cleared = session.due(nowNs: t0 + 210_000_000).map { String(buffer: $0.unmaskedData) }
+        let cleared = session.due(nowNs: t0 + 210_000_000).messages.map { String(buffer: $0.unmaskedData) }
         #expect(cleared.count == 1 && cleared[0].contains("m2"))
+    }
+
+    @Test func twilioMarksBetweenChunksDoNotEndTheAnswer() throws {
+        let dialect = try TwilioDialect(utterances: [tone(rate: 8000)])
+        let session = dialect.makeSession(plan: plan())
+        let start = try JSONParser.parse(String(buffer: session.openingMessages()[1].unmaskedData))
+        let sid = try #require(start["streamSid"]?.stringValue)
+        let chunk = #"{"event":"media","streamSid":"\#(sid)","media":{"payload":"\#(Base64.encodedString([UInt8](repeating: 0x7F, count: 160)))"}}"#
+        let t0: Int64 = 1_000_000_000
+        // An agent that marks every 20 ms chunk, streaming faster than real time: 5 chunks, 5 marks.
+        for i in 0..<5 {
+            _ = session.receive(.text(chunk), nowNs: t0)
+            _ = session.receive(.text(#"{"event":"mark","streamSid":"\#(sid)","mark":{"name":"c\#(i)"}}"#), nowNs: t0)
+        }
+        let midway = session.due(nowNs: t0 + 41_000_000)
+        #expect(midway.messages.count == 2, "c0 and c1 have played")
+        #expect(!midway.answerEnded, "more audio followed those marks")
+        let done = session.due(nowNs: t0 + 101_000_000)
+        #expect(done.messages.count == 3)
+        #expect(done.answerEnded, "the last mark's audio has played and nothing followed it")
     }
 
     @Test func twilioRejectsBinaryFramesAndOtherStreams() throws {
