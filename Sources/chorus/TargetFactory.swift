@@ -52,9 +52,13 @@ enum TargetFactory {
                 throw CLIError("\(scenario.path): target.codec: cannot encode the utterances: \(error)")
             }
         }
+        // This cell's transport and codec; a URL belongs to a WebSocket scenario only (an RTP one has an address).
+        var cell = scenario
+        cell.target = t
+        if scenario.target.transport != "websocket" { cell.target.url = nil }
         do {
             return try WebSocketTarget.make(
-                scenario, utterances: { rate in try Self.loadUtterances(scenario, sampleRate: rate) },
+                cell, utterances: { rate in try Self.loadUtterances(scenario, sampleRate: rate) },
                 embeddedPort: embeddedAgent?.port)
         } catch let problem as WebSocketTarget.Problem {
             throw CLIError(problem.description)
