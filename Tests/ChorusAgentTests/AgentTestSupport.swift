@@ -97,3 +97,20 @@ func expectLatency(firstAudioNs: Int64, truth: TruthRecord, sourceLocation: Sour
         truth.latencyMs >= testLatencyMs - 1, "agent-side latency \(truth.latencyMs) ms", sourceLocation: sourceLocation
     )
 }
+
+/// `kinds` in order, with each run of `repeated` collapsed to `<label>×N` (audio chunks vary in number).
+func collapsingRuns(of repeated: String, as label: String, in kinds: [String]) -> [String] {
+    var out: [String] = []
+    var run = 0
+    for kind in kinds {
+        if kind == repeated {
+            run += 1
+            continue
+        }
+        if run > 0 { out.append("\(label)×\(run)") }
+        run = 0
+        out.append(kind)
+    }
+    if run > 0 { out.append("\(label)×\(run)") }
+    return out
+}

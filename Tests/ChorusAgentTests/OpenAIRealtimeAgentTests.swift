@@ -22,20 +22,8 @@ extension AgentLoopbackTests {
 
         /// Event types in order, with runs of audio deltas collapsed to `delta×N`.
         static func shape(_ events: [JSONValue]) -> [String] {
-            var out: [String] = []
-            var deltas = 0
-            for event in events {
-                let type = event["type"]?.stringValue ?? "?"
-                if type == "response.output_audio.delta" {
-                    deltas += 1
-                    continue
-                }
-                if deltas > 0 { out.append("delta×\(deltas)") }
-                deltas = 0
-                out.append(type)
-            }
-            if deltas > 0 { out.append("delta×\(deltas)") }
-            return out
+            collapsingRuns(
+                of: "response.output_audio.delta", as: "delta", in: events.map { $0["type"]?.stringValue ?? "?" })
         }
 
         @Test func sessionCreatedHasTheGAShape() async throws {

@@ -26,19 +26,7 @@ extension AgentLoopbackTests {
         }
 
         static func collapsed(_ kinds: [String]) -> [String] {
-            var out: [String] = []
-            var run = 0
-            for kind in kinds {
-                if kind == "audio" {
-                    run += 1
-                    continue
-                }
-                if run > 0 { out.append("audio×\(run)") }
-                run = 0
-                out.append(kind)
-            }
-            if run > 0 { out.append("audio×\(run)") }
-            return out
+            collapsingRuns(of: "audio", as: "audio", in: kinds)
         }
 
         @Test func turnWithRTVIAnd40msAudioAt24kHz() async throws {

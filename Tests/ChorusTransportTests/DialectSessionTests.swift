@@ -22,6 +22,17 @@ private func plan(_ id: String = "run-0") -> SessionPlan {
         originNs: 0, seed: 42)
 }
 
+/// A Twilio call's session and its streamSid, and an agent `media` message of `bytes` µ-law bytes on that stream.
+private func twilioCall() throws -> (session: any CallerDialectSession, sid: String, media: (Int) -> String) {
+    let session = try TwilioDialect(utterances: [tone(rate: 8000)]).makeSession(plan: plan())
+    let start = try JSONParser.parse(String(buffer: session.openingMessages()[1].unmaskedData))
+    let sid = try #require(start["streamSid"]?.stringValue)
+    let media = { (bytes: Int) in
+        #"{"event":"media","streamSid":"\#(sid)","media":{"payload":"\#(Base64.encodedString([UInt8](repeating: 0x7F, count: bytes)))"}}"#
+    }
+    return (session, sid, media)
+}
+
 /// Unmasks a complete client frame built by hand; returns (opcode, payload).
 private func unmask(_ frame: ByteBuffer) -> (UInt8, [UInt8]) {
     let bytes = Array(frame.readableBytesView)
@@ -80,11 +91,8 @@ struct DialectSessionTests {
     }
 
     @Test func twilioEchoesMarksOnceTheirAudioHasPlayedAndAtOnceOnClear() throws {
-        let dialect = try TwilioDialect(utterances: [tone(rate: 8000)])
-        let session = dialect.makeSession(plan: plan())
-        let start = try JSONParser.parse(String(buffer: session.openingMessages()[1].unmaskedData))
-        let sid = try #require(start["streamSid"]?.stringValue)
-        let media = #"{"event":"media","streamSid":"\#(sid)","media":{"payload":"\#(Base64.encodedString([UInt8](repeating: 0x7F, count: 800)))"}}"#
+        let (session, sid, makeMedia) = try twilioCall()
+        let media = makeMedia(800)
         let t0: Int64 = 1_000_000_000
         guard case .audio(let payload, .muLaw) = session.receive(.text(media), nowNs: t0) else {
             Issue.record("media is audio")
@@ -111,11 +119,8 @@ struct DialectSessionTests {
     }
 
     @Test func twilioMarksBetweenChunksDoNotEndTheAnswer() throws {
-        let dialect = try TwilioDialect(utterances: [tone(rate: 8000)])
-        let session = dialect.makeSession(plan: plan())
-        let start = try JSONParser.parse(String(buffer: session.openingMessages()[1].unmaskedData))
-        let sid = try #require(start["streamSid"]?.stringValue)
-        let chunk = #"{"event":"media","streamSid":"\#(sid)","media":{"payload":"\#(Base64.encodedString([UInt8](repeating: 0x7F, count: 160)))"}}"#
+        let (session, sid, makeMedia) = try twilioCall()
+        let chunk = makeMedia(160)
         let t0: Int64 = 1_000_000_000
         // An agent that marks every 20 ms chunk, streaming faster than real time: 5 chunks, 5 marks.
         for i in 0..<5 {
