@@ -10,16 +10,16 @@ protocol PacedCaller: AnyObject {
 /// of that slot send their due frames.
 ///
 /// A timer per caller would mean 50 wake-ups per caller per second, and a wake-up costs more than sending a frame
-/// (shared/bench: ~12 µs). Callers are spread over the 20 slots of a frame period, so a loop wakes 1,000 times a
-/// second whatever the load and each caller still sends on its own absolute 20 ms grid. Confined to its loop.
+/// (shared/bench: ~12 µs). Callers share the 20 slots of a frame period (`PacerSlots` says which), the loop wakes
+/// only for slots that have callers, at most 1,000 times a second whatever the load, and each caller still sends
+/// on its own absolute 20 ms grid. Confined to its loop.
 final class FramePacer: NIOScheduledCallbackHandler {
     static let slotNs: Int64 = 1_000_000
     static let slotsPerFrame = 20
 
     private let eventLoop: any EventLoop
     private var slots: [[PacedCaller]] = Array(repeating: [], count: FramePacer.slotsPerFrame)
-    private var memberCount = 0
-    private var nextSlot = 0
+    private var places = PacerSlots()
     /// The absolute slot grid: slot tick t is due at `originNs + t × 1 ms`.
     private let originNs: Int64
     private var tick: Int64 = 0
@@ -30,18 +30,16 @@ final class FramePacer: NIOScheduledCallbackHandler {
         self.originNs = Int64(NIODeadline.now().uptimeNanoseconds)
     }
 
-    /// Adds a caller to the least recently used slot; returns its first frame deadline (≥ 20 ms from now).
+    /// Adds a caller to the slot `PacerSlots` chooses; returns its first frame deadline (≥ 20 ms from now).
     func add(_ caller: PacedCaller) -> Int64 {
-        let slot = self.nextSlot
-        self.nextSlot = (self.nextSlot + 1) % Self.slotsPerFrame
+        let slot = self.places.assign()
         self.slots[slot].append(caller)
-        self.memberCount += 1
         let nowNs = Int64(NIODeadline.now().uptimeNanoseconds)
         // The first tick of this slot at least one frame period away.
         let period = Int64(Self.slotsPerFrame) * Self.slotNs
         let base = (nowNs + period - self.originNs) / period * period + Int64(slot) * Self.slotNs
         if self.callback == nil {
-            self.tick = (nowNs - self.originNs) / Self.slotNs + 1
+            self.tick = self.places.nextOccupied(from: (nowNs - self.originNs) / Self.slotNs + 1)
             self.schedule()
         }
         return self.originNs + base + period
@@ -52,11 +50,11 @@ final class FramePacer: NIOScheduledCallbackHandler {
         for i in 0..<self.slots.count {
             if let j = self.slots[i].firstIndex(where: { $0 === caller }) {
                 self.slots[i].remove(at: j)
-                self.memberCount -= 1
+                self.places.release(i)
                 break
             }
         }
-        if self.memberCount == 0, let callback = self.callback {
+        if self.places.members == 0, let callback = self.callback {
             self.eventLoop.assumeIsolated().cancelScheduledCallback(callback)
             self.callback = nil
         }
@@ -83,7 +81,9 @@ final class FramePacer: NIOScheduledCallbackHandler {
             // More than a whole frame period behind: jump to now rather than replaying history.
             self.tick = max(self.tick, (nowNs - self.originNs) / Self.slotNs + 1)
         }
-        if self.memberCount > 0 { self.schedule() }
+        // Empty slots are not worth a wake-up.
+        self.tick = self.places.nextOccupied(from: self.tick)
+        if self.places.members > 0 { self.schedule() }
     }
 
     private func schedule() {
