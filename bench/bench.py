@@ -14,7 +14,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CHORUS = os.path.join(ROOT, ".build/release/chorus")
+CHORUS = os.environ.get("CHORUS_BIN", os.path.join(ROOT, ".build/release/chorus"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 SIZES = [int(n) for n in os.environ.get("BENCH_CALLERS", "100,1000,2000").split(",")]
 
