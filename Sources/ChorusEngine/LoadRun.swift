@@ -24,6 +24,8 @@ public final class LoadRun: Sendable {
         public var aborted: Bool
         public var invalidReason: String?
         public var totals: HarnessMonitor.Totals
+        /// The run's start on the monotonic clock: what session and turn times count from.
+        public var originNs: Int64
     }
 
     public init(scenario: Scenario, cells: [RunCell], runId: String, group: any EventLoopGroup) {
@@ -82,7 +84,8 @@ public final class LoadRun: Sendable {
         totals.droppedSessions = self.counters.withLockedValue { $0.dropped }
         return Outcome(
             aborted: self.stoppedByUser.withLockedValue { $0 },
-            invalidReason: HarnessMonitor.verdict(totals, harness: self.scenario.harness), totals: totals)
+            invalidReason: HarnessMonitor.verdict(totals, harness: self.scenario.harness), totals: totals,
+            originNs: originNs)
     }
 
     // MARK: - Load models

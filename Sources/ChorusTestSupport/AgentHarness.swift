@@ -15,17 +15,10 @@ public enum AgentHarness {
         public var outcome: LoadRun.Outcome
         public var runId: String
 
-        /// Per turn, (measured TTFA, agent-side latency) joined by session id and turn index.
+        /// Per turn, (measured TTFA, agent-side latency), joined by `TruthJoin`.
         public var pairs: [(measured: Double, truth: Double)] {
-            var byKey: [String: TruthRecord] = [:]
-            for t in self.truth { byKey["\(t.session)#\(t.turn)"] = t }
-            return self.sessions.flatMap { s in
-                s.turns.compactMap { turn -> (Double, Double)? in
-                    guard let ttfa = turn.ttfaMs, let t = byKey["\(self.runId)-\(s.sessionIndex)#\(turn.turnIndex)"]
-                    else { return nil }
-                    return (ttfa, t.latencyMs)
-                }
-            }
+            TruthJoin.pairs(sessions: self.sessions, truth: self.truth, runId: self.runId, originNs: self.outcome.originNs)
+                .map { ($0.measuredMs, $0.truth.latencyMs) }
         }
     }
 

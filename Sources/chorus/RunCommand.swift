@@ -132,7 +132,7 @@ struct RunCommand: AsyncParsableCommand {
         if withTruth, let truth = try? TruthRecord.read(path: "\(outDir)/agent-truth.jsonl") {
             // Impaired cells add network delay on purpose: the harness's own error shows on clean cells only.
             let clean = report.sessions.filter { $0.networkProfile == "clean" }
-            print(TruthComparison(sessions: clean, truth: truth, runId: runId).line)
+            print(TruthComparison(sessions: clean, truth: truth, runId: runId, originNs: outcome.originNs).line)
         }
         if let html = paths.first(where: { $0.hasSuffix(".html") }) { print("report: \(html)") }
         if outcome.aborted { print("run aborted by the user; what was measured is kept (status aborted)") }

@@ -7,30 +7,25 @@ struct TruthComparison {
     var matched: Int
     var errors: LatencySummary
     var absErrors: LatencySummary
+    /// Caller sent its end of speech → agent took it in.
+    var eosArrival: LatencySummary
 
-    /// Joins sessions' turns with the agent's truth by session id and turn index; error = measured TTFA − agent latency.
-    init(sessions: [SessionResult], truth: [TruthRecord], runId: String) {
-        var byKey: [String: TruthRecord] = [:]
-        for t in truth { byKey["\(t.session)#\(t.turn)"] = t }
-        var errors: [Double] = []
-        for s in sessions {
-            for turn in s.turns {
-                guard let ttfa = turn.ttfaMs, let t = byKey["\(runId)-\(s.sessionIndex)#\(turn.turnIndex)"] else {
-                    continue
-                }
-                errors.append(ttfa - t.latencyMs)
-            }
-        }
-        self.matched = errors.count
-        self.errors = LatencySummary(errors)
-        self.absErrors = LatencySummary(errors.map(abs))
+    /// Pairs turns with the agent's truth (`TruthJoin`); error = measured TTFA − agent latency.
+    init(sessions: [SessionResult], truth: [TruthRecord], runId: String, originNs: Int64) {
+        let pairs = TruthJoin.pairs(sessions: sessions, truth: truth, runId: runId, originNs: originNs)
+        self.matched = pairs.count
+        self.errors = LatencySummary(pairs.map(\.errorMs))
+        self.absErrors = LatencySummary(pairs.map { abs($0.errorMs) })
+        self.eosArrival = LatencySummary(pairs.map(\.eosArrivalMs))
     }
 
     var line: String {
-        guard self.matched > 0, let p50 = self.errors.p50, let abs99 = self.absErrors.p99, let absMax = self.absErrors.max
+        guard self.matched > 0, let p50 = self.errors.p50, let abs99 = self.absErrors.p99, let absMax = self.absErrors.max,
+            let arrival99 = self.eosArrival.p99
         else { return "accuracy: no turns matched the agent's ground truth" }
         return String(
-            format: "accuracy vs agent ground truth (%d turns): error p50 %+.2f ms, |error| p99 %.2f ms, max %.2f ms",
-            self.matched, p50, abs99, absMax)
+            format: "accuracy vs agent ground truth (%d turns): error p50 %+.2f ms, |error| p99 %.2f ms, max %.2f ms"
+                + " (the agent took in the end of speech %.2f ms p99 after it was sent)",
+            self.matched, p50, abs99, absMax, arrival99)
     }
 }
