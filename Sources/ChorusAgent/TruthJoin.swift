@@ -14,6 +14,9 @@ public struct TruthPair: Sendable, Hashable {
     /// How long after the caller sent its end of speech the agent took it in: the wire plus the agent's own
     /// backlog. When this grows, the agent (not the harness) is behind.
     public var eosArrivalMs: Double { Double(self.truth.eosReceivedNs - self.callerEosNs) / 1e6 }
+    /// How long after the agent sent its first audio the caller took it in: the wire plus the caller's own
+    /// backlog, the harness's part of `errorMs` (which is `eosArrivalMs + firstAudioArrivalMs`).
+    public var firstAudioArrivalMs: Double { self.errorMs - self.eosArrivalMs }
 }
 
 /// Pairs callers' turns with the reference agent's ground truth.

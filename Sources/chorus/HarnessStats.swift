@@ -20,6 +20,29 @@ struct HarnessStats: Encodable {
     var loopLagP99Us: UInt64
     var valid: Bool
     var invalidReason: String?
+    /// The callers' error against the embedded agent's ground truth; absent when the agent was not embedded.
+    var accuracy: Accuracy?
+
+    /// TTFA error against ground truth (docs/agent.md), milliseconds.
+    struct Accuracy: Encodable {
+        var turns: Int
+        var errorP50Ms: Double?
+        var absErrorP99Ms: Double?
+        var absErrorMaxMs: Double?
+        /// End of speech sent → taken in by the agent: the agent's part of the error.
+        var agentPartP99Ms: Double?
+        /// First audio sent by the agent → taken in by the caller: the harness's part.
+        var harnessPartP99Ms: Double?
+
+        init(_ c: TruthComparison) {
+            self.turns = c.matched
+            self.errorP50Ms = c.errors.p50
+            self.absErrorP99Ms = c.absErrors.p99
+            self.absErrorMaxMs = c.absErrors.max
+            self.agentPartP99Ms = c.eosArrival.p99
+            self.harnessPartP99Ms = c.firstAudioArrival.p99
+        }
+    }
 
     init(
         callers: Int, totals: HarnessMonitor.Totals, cpuSeconds: Double, wallSeconds: Double, baselineRSSMB: Double,

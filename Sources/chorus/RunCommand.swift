@@ -94,12 +94,12 @@ struct RunCommand: AsyncParsableCommand {
         progress.clear()
         // An optimized build would release the sources (and with them Ctrl-C) as soon as they were made.
         withExtendedLifetime(signals) {}
-        if let statsJson {
-            try HarnessStats(
+        // Taken now, before reports are written: the run's own cost.
+        let stats = self.statsJson.map { _ in
+            HarnessStats(
                 callers: scenario.load.callers, totals: outcome.totals, cpuSeconds: HarnessMonitor.cpuSeconds() - cpuBefore,
                 wallSeconds: Date().timeIntervalSince(wallBefore), baselineRSSMB: baselineRSS,
-                invalidReason: outcome.invalidReason
-            ).write(to: statsJson)
+                invalidReason: outcome.invalidReason)
         }
         writerTask.cancel()
         await writerTask.value
@@ -107,16 +107,29 @@ struct RunCommand: AsyncParsableCommand {
         try? await group.shutdownGracefully()
         agentProcess?.stop()
 
-        try self.finish(
+        let verdict = try self.finish(
             runId: runId, scenario: scenario, store: store, outcome: outcome, outDir: outDir,
             withTruth: agentProcess != nil)
+        if let statsJson, var s = stats {
+            s.accuracy = verdict.accuracy.map(HarnessStats.Accuracy.init)
+            try s.write(to: statsJson)
+        }
+        if verdict.failed { throw ExitCode(1) }
+    }
+
+    /// How a run ended, for the exit code and `--stats-json`.
+    private struct Verdict {
+        /// The callers' error against the embedded agent's ground truth, when it ran.
+        var accuracy: TruthComparison?
+        /// The run was invalid, aborted, failed a gate, or every call failed.
+        var failed: Bool
     }
 
     /// Closes the run in the database, applies the gates, writes the reports and decides the exit code.
     private func finish(
         runId: String, scenario: Scenario, store: ResultStore, outcome: LoadRun.Outcome, outDir: String,
         withTruth: Bool
-    ) throws {
+    ) throws -> Verdict {
         let status: RunInfo.Status = outcome.aborted ? .aborted : .completed
         try store.finishRun(
             id: runId, endedAt: Self.now(), status: status, valid: outcome.invalidReason == nil,
@@ -129,17 +142,21 @@ struct RunCommand: AsyncParsableCommand {
         let paths = try ReportWriter.write(report, to: outDir, formats: formats)
 
         print(TerminalSummary.render(report))
+        var accuracy: TruthComparison?
         if withTruth, let truth = try? TruthRecord.read(path: "\(outDir)/agent-truth.jsonl") {
             // Impaired cells add network delay on purpose: the harness's own error shows on clean cells only.
             let clean = report.sessions.filter { $0.networkProfile == "clean" }
-            print(TruthComparison(sessions: clean, truth: truth, runId: runId, originNs: outcome.originNs).line)
+            let comparison = TruthComparison(sessions: clean, truth: truth, runId: runId, originNs: outcome.originNs)
+            print(comparison.line)
+            accuracy = comparison
         }
         if let html = paths.first(where: { $0.hasSuffix(".html") }) { print("report: \(html)") }
         if outcome.aborted { print("run aborted by the user; what was measured is kept (status aborted)") }
         let everyCallFailed = !report.sessions.isEmpty && report.sessions.allSatisfy { $0.outcome.isError }
-        if outcome.invalidReason != nil || gates.contains(where: { !$0.passed }) || everyCallFailed || outcome.aborted {
-            throw ExitCode(1)
-        }
+        return Verdict(
+            accuracy: accuracy,
+            failed: outcome.invalidReason != nil || gates.contains(where: { !$0.passed }) || everyCallFailed
+                || outcome.aborted)
     }
 
     static func makeRunId() -> String {

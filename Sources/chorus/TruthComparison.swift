@@ -7,8 +7,10 @@ struct TruthComparison {
     var matched: Int
     var errors: LatencySummary
     var absErrors: LatencySummary
-    /// Caller sent its end of speech → agent took it in.
+    /// Caller sent its end of speech → agent took it in (the agent's part of the error).
     var eosArrival: LatencySummary
+    /// Agent sent its first audio → caller took it in (the harness's part).
+    var firstAudioArrival: LatencySummary
 
     /// Pairs turns with the agent's truth (`TruthJoin`); error = measured TTFA − agent latency.
     init(sessions: [SessionResult], truth: [TruthRecord], runId: String, originNs: Int64) {
@@ -17,15 +19,17 @@ struct TruthComparison {
         self.errors = LatencySummary(pairs.map(\.errorMs))
         self.absErrors = LatencySummary(pairs.map { abs($0.errorMs) })
         self.eosArrival = LatencySummary(pairs.map(\.eosArrivalMs))
+        self.firstAudioArrival = LatencySummary(pairs.map(\.firstAudioArrivalMs))
     }
 
     var line: String {
         guard self.matched > 0, let p50 = self.errors.p50, let abs99 = self.absErrors.p99, let absMax = self.absErrors.max,
-            let arrival99 = self.eosArrival.p99
+            let up99 = self.eosArrival.p99, let down99 = self.firstAudioArrival.p99
         else { return "accuracy: no turns matched the agent's ground truth" }
         return String(
-            format: "accuracy vs agent ground truth (%d turns): error p50 %+.2f ms, |error| p99 %.2f ms, max %.2f ms"
-                + " (the agent took in the end of speech %.2f ms p99 after it was sent)",
-            self.matched, p50, abs99, absMax, arrival99)
+            format: "accuracy vs agent ground truth (%d turns): error p50 %+.2f ms, |error| p99 %.2f ms, max %.2f ms;"
+                + " end of speech reached the agent %.2f ms p99 after it was sent, its first audio reached the caller"
+                + " %.2f ms p99 after",
+            self.matched, p50, abs99, absMax, up99, down99)
     }
 }

@@ -37,6 +37,7 @@ struct TruthJoinTests {
         #expect(pairs.map(\.truth.turn) == [1, 2])
         #expect(pairs.map { ($0.errorMs * 10).rounded() / 10 } == [0.5, 0.5])
         #expect(pairs.map { ($0.eosArrivalMs * 10).rounded() / 10 } == [0.4, 0.3])
+        #expect(pairs.map { ($0.firstAudioArrivalMs * 10).rounded() / 10 } == [0.1, 0.2])
     }
 
     @Test("Turns are paired only within their own session and within the window")

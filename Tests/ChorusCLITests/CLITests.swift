@@ -68,7 +68,7 @@ struct CLITests {
         let db = "\(dir)/chorus.sqlite"
         let r = try Self.chorus([
             "run", "Scenarios/quickstart.yaml", "--db", db, "--out", "\(dir)/report", "--callers", "3",
-            "--set", "session.turns=2", "--set", "load.ramp=500ms",
+            "--set", "session.turns=2", "--set", "load.ramp=500ms", "--stats-json", "\(dir)/stats.json",
         ])
         // Exit 1 is allowed only when this machine was too busy for the harness to keep its schedule (the run
         // is then marked invalid, with the reason); everything else about the run must still be there.
@@ -77,6 +77,15 @@ struct CLITests {
         if !valid { #expect(r.out.contains("INVALID: harness-limited")) }
         #expect(r.out.contains("report: \(dir)/report/report.html"))
         #expect(r.out.contains("accuracy vs agent ground truth"))
+        // What `make bench` reads: the harness's cost and, against the embedded agent, its error.
+        let stats = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/stats.json")))
+        let fields = try #require(stats as? [String: Any])
+        #expect((fields["frames_sent"] as? Int ?? 0) > 100)
+        #expect((fields["cpu_us_per_frame"] as? Double ?? 0) > 0)
+        let accuracy = try #require(fields["accuracy"] as? [String: Any], "\(fields)")
+        #expect(accuracy["turns"] as? Int == 6)
+        #expect((accuracy["abs_error_p99_ms"] as? Double ?? .infinity) < 10)
+        #expect((accuracy["harness_part_p99_ms"] as? Double ?? .infinity) < 10)
         for f in ["report.html", "turns.csv", "sessions.csv", "summary.csv", "agent-truth.jsonl"] {
             #expect(FileManager.default.fileExists(atPath: "\(dir)/report/\(f)"), "\(f)")
         }
