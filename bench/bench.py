@@ -1,9 +1,16 @@
-"""`make bench`: what Chorus itself costs per frame, measured against the reference agent in its own process.
+"""`make bench`: what Chorus itself costs per frame, and how exact it is, against the reference agent in its own process.
 
-For each transport and caller count it runs the release `chorus` against `chorus agent` and prints harness CPU
-per frame (process CPU time, not wall), RSS per session, send lateness p50/p99, loop lag p99 and validity; then
-the same streaming done by a plain Python `websockets` asyncio client, with the ratio measured in this run; and
-the largest caller count that stayed valid. Every run is bounded in time and talks to 127.0.0.1 only.
+For each transport and caller count it runs the release `chorus run` against its embedded reference agent (a
+`chorus agent` child process) and prints harness CPU per frame (process CPU time, not wall), RSS per session,
+send lateness p50/p99, loop lag p99, validity and the TTFA error against the agent's ground truth (split into
+the agent's part and the harness's part); then the same streaming done by a plain Python `websockets` asyncio
+client, with the ratio measured in this run; and the largest caller count that stayed valid. Every run is bounded
+in time.
+
+To measure the harness alone on its cores, run the agent elsewhere (`chorus agent --listen 0.0.0.0:8765
+--rtp-port 8766 --hangover 250ms --reply Scenarios/audio/reply.wav`) and set BENCH_WS_URL=ws://HOST:8765/ and
+BENCH_RTP_ADDRESS=HOST:8766: the error columns then stay empty (no ground truth crosses machines).
+Other knobs: BENCH_SECONDS (15), BENCH_CALLERS (1,100,1000,2000), CHORUS_BIN.
 """
 import json
 import os
@@ -16,7 +23,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHORUS = os.environ.get("CHORUS_BIN", os.path.join(ROOT, ".build/release/chorus"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
-SIZES = [int(n) for n in os.environ.get("BENCH_CALLERS", "100,1000,2000").split(",")]
+SIZES = [int(n) for n in os.environ.get("BENCH_CALLERS", "1,100,1000,2000").split(",")]
+REMOTE_WS = os.environ.get("BENCH_WS_URL")
+REMOTE_RTP = os.environ.get("BENCH_RTP_ADDRESS")
 
 
 def start_agent():
@@ -34,6 +43,7 @@ def scenario(path, callers, target):
     with open(path, "w") as f:
         f.write(f"""name: bench-{callers}
 target: {target}
+agent: {{latency: 300ms, hangover: 250ms, reply: {ROOT}/Scenarios/audio/reply.wav}}
 load: {{callers: {callers}, ramp: {ramp}s, duration: {SECONDS}s, connect_timeout: 20s}}
 session:
   turns: 3
@@ -54,9 +64,9 @@ def run_chorus(target, callers, tmp):
         return json.load(f)
 
 
-def run_python(port, callers):
+def run_python(url, callers):
     wav = os.path.join(ROOT, "Scenarios/audio/book-a-table.wav")
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "bench/py_ws_client.py"), f"ws://127.0.0.1:{port}/",
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "bench/py_ws_client.py"), url,
                           str(callers), str(SECONDS), wav], capture_output=True, text=True, timeout=SECONDS * 6 + 60)
     r = json.loads(out.stdout.strip().splitlines()[-1])
     frames = r["frames_sent"] + r["frames_received"]
@@ -67,32 +77,44 @@ def run_python(port, callers):
 def main():
     if not os.path.exists(CHORUS):
         sys.exit("build first: make build")
-    agent, port, rtp_port = start_agent()
+    # No address: `chorus run` starts its reference agent in a process of its own and compares with its truth.
     targets = [
-        ("WebSocket PCM16", f"{{transport: websocket, url: 'ws://127.0.0.1:{port}/', codec: pcm16/16000}}"),
-        ("RTP Opus", f"{{transport: rtp, address: '127.0.0.1:{rtp_port}', codec: opus/16000}}"),
+        ("WebSocket PCM16", f"{{transport: websocket, url: '{REMOTE_WS}', codec: pcm16/16000}}" if REMOTE_WS
+         else "{transport: websocket, codec: pcm16/16000}"),
+        ("RTP Opus", f"{{transport: rtp, address: '{REMOTE_RTP}', codec: opus/16000}}" if REMOTE_RTP
+         else "{transport: rtp, codec: opus/16000}"),
     ]
     rows = []
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            for name, target in targets:
-                for n in SIZES:
-                    print(f"  running {name} with {n} callers for {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
-                    rows.append((name, n, run_chorus(target, n, tmp)))
-            print("  running the Python websockets client (100 callers) ...", file=sys.stderr, flush=True)
-            py = run_python(port, 100)
-    finally:
-        agent.send_signal(signal.SIGTERM)
-        agent.wait(timeout=10)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, target in targets:
+            for n in SIZES:
+                print(f"  running {name} with {n} callers for {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
+                rows.append((name, n, run_chorus(target, n, tmp)))
+    print("  running the Python websockets client (100 callers) ...", file=sys.stderr, flush=True)
+    if REMOTE_WS:
+        py = run_python(REMOTE_WS, 100)
+    else:
+        agent, port, _ = start_agent()
+        try:
+            py = run_python(f"ws://127.0.0.1:{port}/", 100)
+        finally:
+            agent.send_signal(signal.SIGTERM)
+            agent.wait(timeout=10)
 
     print()
     print(f"Chorus harness cost ({SECONDS:.0f} s per row; CPU is process CPU time, frames = sent + received)")
-    print(f"{'transport':<18}{'callers':>8}{'frames':>10}{'CPU µs/frame':>14}{'RSS KB/session':>16}"
-          f"{'send late p50':>15}{'p99':>10}{'loop lag p99':>14}  valid")
+    print(f"{'transport':<16}{'callers':>8}{'frames':>9}{'CPU µs/frame':>13}{'RSS KB/sess':>12}"
+          f"{'send late p50':>14}{'p99':>9}{'lag p99':>9}{'TTFA err p50':>13}{'|err| p99':>10}"
+          f"{'agent/harness part p99':>24}  valid")
     for name, n, s in rows:
-        print(f"{name:<18}{n:>8}{s['frames_sent'] + s['frames_received']:>10}{s['cpu_us_per_frame']:>14.2f}"
-              f"{s['rss_kb_per_session']:>16.1f}{s['send_late_p50_us']:>12} µs{s['send_late_p99_us']:>7} µs"
-              f"{s['loop_lag_p99_us']:>11} µs  {'yes' if s['valid'] else 'NO: ' + (s['invalid_reason'] or '')}")
+        a = s.get("accuracy") or {}
+        fmt = lambda v, sign="": f"{v:{sign}.2f} ms" if v is not None else "—"
+        parts = (f"{fmt(a.get('agent_part_p99_ms'))} / {fmt(a.get('harness_part_p99_ms'))}" if a else "—")
+        print(f"{name:<16}{n:>8}{s['frames_sent'] + s['frames_received']:>9}{s['cpu_us_per_frame']:>13.2f}"
+              f"{s['rss_kb_per_session']:>12.1f}{s['send_late_p50_us']:>11} µs{s['send_late_p99_us']:>6} µs"
+              f"{s['loop_lag_p99_us'] / 1000:>6.1f} ms{fmt(a.get('error_p50_ms'), '+'):>13}"
+              f"{fmt(a.get('abs_error_p99_ms')):>10}{parts:>24}"
+              f"  {'yes' if s['valid'] else 'NO: ' + (s['invalid_reason'] or '')}")
     for name, _ in targets:
         valid = [n for row_name, n, s in rows if row_name == name and s["valid"]]
         print(f"largest {name} caller count that stayed valid: {max(valid) if valid else 'none'}")
