@@ -24,6 +24,13 @@ public final class HarnessMonitor: Sendable {
         public var framesReceived: UInt64 = 0
         /// Open-model arrivals refused because `load.max_concurrency` sessions were already running.
         public var droppedSessions = 0
+        /// The harness process's busiest second, in % of one core.
+        public var peakCPUPct: Double = 0
+        /// Share of the run's wall time in which some runnable task on this machine waited for a CPU (Linux PSI
+        /// `some`, /proc/pressure/cpu); nil where the kernel does not report it.
+        public var cpuPressurePct: Double?
+
+        public init() {}
     }
 
     /// Samples every `interval` until cancelled, handing each sample to `emit`; returns the run's totals.
@@ -31,6 +38,8 @@ public final class HarnessMonitor: Sendable {
         var totals = Totals()
         var lastCPU = Self.cpuSeconds()
         var lastNs = Self.nowNs()
+        let pressureBefore = Self.cpuPressureTotalUs()
+        let startNs = lastNs
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             var sendLate = LatencyHistogram()
@@ -59,13 +68,20 @@ public final class HarnessMonitor: Sendable {
                 cpuPct: (cpu - lastCPU) / max(wall, 1e-9) * 100, rssMB: Self.rssMB())
             lastCPU = cpu
             lastNs = nowNs
+            totals.peakCPUPct = max(totals.peakCPUPct, sample.cpuPct)
             await emit(sample)
+        }
+        let endNs = Self.nowNs()
+        if let before = pressureBefore, let after = Self.cpuPressureTotalUs(), endNs > startNs {
+            totals.cpuPressurePct = Double(after - before) / (Double(endNs - startNs) / 1000) * 100
         }
         return totals
     }
 
     /// Why the run is invalid, or nil when the harness kept its schedule.
-    public static func verdict(_ totals: Totals, harness: Scenario.Harness) -> String? {
+    public static func verdict(
+        _ totals: Totals, harness: Scenario.Harness, cores: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> String? {
         var reasons: [String] = []
         let lag999 = Double(totals.loopLagUs.value(atPercentile: 99.9)) / 1000
         if lag999 > harness.maxLoopLagP999Ms {
@@ -82,7 +98,22 @@ public final class HarnessMonitor: Sendable {
         if max > harness.maxSendLateMs {
             reasons.append(String(format: "send lateness max %.1f ms > %.1f ms", max, harness.maxSendLateMs))
         }
-        return reasons.isEmpty ? nil : "harness-limited: " + reasons.joined(separator: "; ")
+        guard !reasons.isEmpty else { return nil }
+        // Why it fell behind: its own CPU, or other work on the same cores (the embedded agent, a build).
+        var context = String(format: " (harness CPU peaked at %.0f %% of %d cores", totals.peakCPUPct, cores)
+        if let pressure = totals.cpuPressurePct {
+            context += String(format: "; tasks waited for a CPU %.0f %% of the time", pressure)
+        }
+        return "harness-limited: " + reasons.joined(separator: "; ") + context + ")"
+    }
+
+    /// Linux's running total of microseconds in which some task waited for a CPU (PSI), or nil.
+    static func cpuPressureTotalUs() -> Int64? {
+        guard let text = try? String(contentsOfFile: "/proc/pressure/cpu", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("some ") }),
+            let field = line.split(separator: " ").first(where: { $0.hasPrefix("total=") })
+        else { return nil }
+        return Int64(field.dropFirst("total=".count))
     }
 
     static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
