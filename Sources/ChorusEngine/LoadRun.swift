@@ -186,8 +186,9 @@ public final class LoadRun: Sendable {
             r = await WebSocketConnector.run(
                 plan: plan, endpoint: endpoint, dialect: dialect, options: options, stats: stats,
                 registry: self.registry, connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
-        case .rtp(let address, let audio):
-            r = await RTPConnector.run(plan: plan, remote: address, audio: audio, stats: stats, registry: self.registry)
+        case .rtp(let address, let audio, let symmetric):
+            r = await RTPConnector.run(
+                plan: plan, remote: address, audio: audio, symmetric: symmetric, stats: stats, registry: self.registry)
         }
         self.counters.withLockedValue { $0.running -= 1 }
         let origin = context.planner.originNs

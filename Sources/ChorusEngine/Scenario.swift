@@ -21,6 +21,9 @@ public struct Scenario: Sendable, Codable, Hashable {
         public var payloadType: Int?
         /// RTP: send the RFC 6464 audio-level header extension (with its voice-activity bit).
         public var audioLevelExtension = true
+        /// RTP: callers hear only the address they send to (a connected socket, RFC 4961 symmetric RTP); false
+        /// for an agent that answers from another address or port.
+        public var symmetricRTP = true
         public var opusBitrate = 24000
         public var opusComplexity = 5
         public var opusFEC = true

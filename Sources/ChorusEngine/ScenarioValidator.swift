@@ -22,6 +22,7 @@ struct ScenarioValidator {
         "matrix": ["transports"],
         "target": [
             "url", "transport", "dialect", "codec", "end_of_turn", "address", "payload_type", "audio_level_extension",
+            "symmetric_rtp",
             "opus_bitrate", "opus_complexity", "opus_fec", "headers", "query", "subprotocols", "tls", "openai", "twilio",
         ],
         "target.tls": ["ca_file", "insecure", "server_name"],
@@ -164,6 +165,7 @@ struct ScenarioValidator {
         }
         if let v = t["payload_type"] { s.target.payloadType = self.int(v, "target.payload_type", min: 0, max: 127) }
         if let v = t["audio_level_extension"] { s.target.audioLevelExtension = self.bool(v, "target.audio_level_extension") ?? true }
+        if let v = t["symmetric_rtp"] { s.target.symmetricRTP = self.bool(v, "target.symmetric_rtp") ?? true }
         if let v = t["opus_bitrate"] { s.target.opusBitrate = self.int(v, "target.opus_bitrate", min: 6000, max: 510_000) ?? 24000 }
         if let v = t["opus_complexity"] { s.target.opusComplexity = self.int(v, "target.opus_complexity", min: 0, max: 10) ?? 5 }
         if let v = t["opus_fec"] { s.target.opusFEC = self.bool(v, "target.opus_fec") ?? true }

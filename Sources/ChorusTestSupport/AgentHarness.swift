@@ -77,7 +77,8 @@ public enum AgentHarness {
                 ? .pcmu : .opus(sampleRate: rate, bitrate: 24000, complexity: 5, fec: true)
             target = .rtp(
                 try SocketAddress(ipAddress: "127.0.0.1", port: rtpPort),
-                try SharedRTPAudio(utterances: clips, codec: codec, payloadType: nil, audioLevelExtension: true))
+                try SharedRTPAudio(utterances: clips, codec: codec, payloadType: nil, audioLevelExtension: true),
+                symmetric: scenario.target.symmetricRTP)
         } else {
             target = try WebSocketTarget.make(
                 scenario, utterances: { rate in try Fixtures.utteranceNames.map { try Utterance.load(path: Fixtures.audio($0), sampleRate: rate) } },

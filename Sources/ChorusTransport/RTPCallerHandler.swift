@@ -11,11 +11,11 @@ import NIOCore
 /// Confined to its channel's event loop; per packet one template copy into a reused buffer and one write.
 final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
     private let audio: SharedRTPAudio
     private let stats: LoopStats
-    private let remote: SocketAddress
+    /// Where an unconnected socket sends; nil when the socket is connected to the agent (symmetric RTP).
+    private let remote: SocketAddress?
     private let promise: EventLoopPromise<CallerReport>
     private var context: ChannelHandlerContext?
     private var flow: CallFlow
@@ -48,7 +48,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     private var downLine: DelayLine<ByteBuffer>?
 
     init(
-        plan: SessionPlan, audio: SharedRTPAudio, stats: LoopStats, remote: SocketAddress,
+        plan: SessionPlan, audio: SharedRTPAudio, stats: LoopStats, remote: SocketAddress?,
         promise: EventLoopPromise<CallerReport>
     ) {
         self.flow = CallFlow(plan: plan, clips: audio.clips.map {
@@ -79,8 +79,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         if let profile = self.flow.plan.link, !(profile.up.isClean && profile.down.isClean) {
             self.link = LinkImpairment(profile: profile, runSeed: self.flow.plan.runSeed, callerIndex: self.flow.plan.sessionIndex)
             self.upLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] packet, _ in
-                self.context?.writeAndFlush(
-                    self.wrapOutboundOut(AddressedEnvelope(remoteAddress: self.remote, data: packet)), promise: nil)
+                self.context?.writeAndFlush(self.outbound(packet), promise: nil)
             }
             self.downLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] packet, dueNs in
                 self.process(packet, arrivalNs: dueNs)
@@ -306,7 +305,13 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
                 }
             }
         }
-        context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: self.remote, data: packet)), promise: nil)
+        context.write(self.outbound(packet), promise: nil)
+    }
+
+    /// A datagram as the channel takes it: bare on a connected socket (no envelope to box), addressed otherwise.
+    private func outbound(_ packet: ByteBuffer) -> NIOAny {
+        guard let remote = self.remote else { return NIOAny(packet) }
+        return NIOAny(AddressedEnvelope(remoteAddress: remote, data: packet))
     }
 
     private func sendRTCP(nowNs: Int64, bye: Bool) {

@@ -47,7 +47,7 @@ enum TargetFactory {
                 let audio = try SharedRTPAudio(
                     utterances: utterances, codec: codec, payloadType: t.payloadType.map { UInt8($0) },
                     audioLevelExtension: t.audioLevelExtension)
-                return .rtp(address, audio)
+                return .rtp(address, audio, symmetric: t.symmetricRTP)
             } catch {
                 throw CLIError("\(scenario.path): target.codec: cannot encode the utterances: \(error)")
             }

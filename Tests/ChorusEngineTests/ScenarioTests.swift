@@ -36,6 +36,12 @@ struct ScenarioTests {
         #expect(s.thresholds.contains(Threshold(metric: "errors.rate", comparator: .lessThan, limit: 1)))
     }
 
+    @Test func rtpCallersAreSymmetricUnlessToldOtherwise() throws {
+        #expect(try Scenario.parse(yaml: self.valid, path: self.path).target.symmetricRTP)
+        let s = try Scenario.parse(yaml: self.valid, path: self.path, overrides: ["target.symmetric_rtp=false"])
+        #expect(!s.target.symmetricRTP)
+    }
+
     @Test func overridesApplyBeforeValidation() throws {
         let s = try Scenario.parse(
             yaml: self.valid, path: self.path, overrides: ["agent.latency=500ms", "load.callers=20", "agent.jitter=5ms"])
@@ -56,6 +62,7 @@ struct ScenarioTests {
         ("session: {utterances: [audio/missing.wav]}", "session.utterances[0]", "not found"),
         ("target: {url: http://x}", "target.url", "not a ws://"),
         ("bogus: 1", "bogus", "unknown key"),
+        ("target: {transport: rtp, codec: opus/16000, symmetric_rtp: sometimes}", "target.symmetric_rtp", "not true or false"),
     ])
     func sadPathsNameTheKey(yaml: String, key: String, expected: String) throws {
         let text = yaml.hasPrefix("session") ? yaml : yaml + "\nsession: {utterances: [audio/book-a-table.wav]}"

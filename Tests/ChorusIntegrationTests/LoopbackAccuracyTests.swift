@@ -102,6 +102,16 @@ struct RTPLoopbackTests {
             #expect(s.network.allSatisfy { ($0.mos ?? 0) > 4 })
         }
     }
+
+    @Test("With symmetric_rtp off the callers' sockets are unconnected and every turn still matches", .timeLimit(.minutes(1)))
+    func unconnectedSockets() async throws {
+        var scenario = AgentHarness.scenario(callers: 4, turns: 2, codec: "opus/16000")
+        scenario.target.symmetricRTP = false
+        let result = try await AgentHarness.run(scenario: scenario, behavior: AgentBehavior(latencyMs: 300, hangoverMs: 250))
+        let turns = result.sessions.flatMap(\.turns)
+        #expect(turns.count == 8 && turns.allSatisfy { $0.outcome == .ok }, "outcomes: \(turns.map(\.outcome.rawValue))")
+        #expect(result.pairs.count == 8 && result.pairs.allSatisfy { abs($0.measured - $0.truth) <= 10 })
+    }
 }
 
 @Suite("Impaired networks, end to end", .serialized)

@@ -5,14 +5,19 @@ import Testing
 
 @Suite("RTP caller sockets")
 struct RTPConnectorTests {
-    @Test("Every caller's socket gets a port of its own, even with hundreds open at once")
-    func callersNeverSharePorts() async throws {
+    @Test(
+        "Every caller's socket gets a port of its own, even with hundreds open at once",
+        arguments: [false, true])
+    func callersNeverSharePorts(connected: Bool) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
         var channels: [any Channel] = []
         // Well below the default 1,024 descriptors; random picks among ~28,000 ephemeral ports would collide
         // about a dozen times here if the kernel were allowed to share them.
         for _ in 0..<900 {
-            channels.append(try await RTPConnector.bootstrap(on: group.next()).bind(host: "127.0.0.1", port: 0).get())
+            let bootstrap = RTPConnector.bootstrap(on: group.next())
+            channels.append(
+                try await (connected ? bootstrap.connect(to: agent) : bootstrap.bind(host: "127.0.0.1", port: 0)).get())
         }
         let ports = channels.compactMap { $0.localAddress?.port }
         #expect(ports.count == 900)
