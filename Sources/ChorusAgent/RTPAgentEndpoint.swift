@@ -39,21 +39,32 @@ public final class RTPAgentEndpoint: Sendable {
     }
 
     /// Binds the UDP socket and starts serving; returns the bound port (pass 0 to let the kernel choose).
+    ///
+    /// On Linux the socket is opened with kernel receive stamps (`KernelStampedUDPSocket`), so the end of speech in
+    /// the ground truth is when the datagram arrived even when this loop is behind.
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
         let loop = self.group.next()
         let (behavior, clips, truth) = (self.behavior, self.clips, self.truth)
+        let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        let fd = try? KernelStampedUDPSocket.open(address: address, receiveBuffer: 4 << 20, sendBuffer: 4 << 20)
         let bound = try await loop.submit {
-            NIOLoopBound(RTPAgentHandler(behavior: behavior, clips: clips, truth: truth), eventLoop: loop)
+            NIOLoopBound(RTPAgentHandler(behavior: behavior, clips: clips, truth: truth, stampedFD: fd), eventLoop: loop)
         }.get()
-        let channel = try await DatagramBootstrap(group: loop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-            .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
+        let bootstrap = DatagramBootstrap(group: loop)
             .channelOption(.maxMessagesPerRead, value: 64)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(bound.value) }
             }
-            .bind(host: host, port: port).get()
+        let channel: any Channel
+        if let fd {
+            channel = try await bootstrap.withBoundSocket(fd).get()
+        } else {
+            channel = try await bootstrap
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+                .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
+                .bind(to: address).get()
+        }
         self.state.withLockedValue {
             $0.channel = channel
             $0.handler = bound

@@ -30,11 +30,14 @@ final class RTPAgentHandler: ChannelInboundHandler, NIOScheduledCallbackHandler 
     private var opened: UInt64 = 0
     private var context: ChannelHandlerContext?
     private var tick: NIOScheduledCallback?
+    /// The socket whose kernel receive stamps time each datagram (`KernelStampedUDPSocket`); nil: the loop's clock.
+    private let stampedFD: CInt?
 
-    init(behavior: AgentBehavior, clips: RTPReplyClips, truth: TruthLog) {
+    init(behavior: AgentBehavior, clips: RTPReplyClips, truth: TruthLog, stampedFD: CInt? = nil) {
         self.behavior = behavior
         self.clips = clips
         self.truth = truth
+        self.stampedFD = stampedFD
     }
 
     /// The channel's loop while the handler is in the pipeline.
@@ -58,8 +61,11 @@ final class RTPAgentHandler: ChannelInboundHandler, NIOScheduledCallbackHandler 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        // Timestamp where the bytes are: before parsing, before anything else.
-        let nowNs = Int64(NIODeadline.now().uptimeNanoseconds)
+        // Timestamp where the bytes are: when the kernel took the datagram in, else now, before anything else.
+        var nowNs = Int64(NIODeadline.now().uptimeNanoseconds)
+        if let fd = self.stampedFD, let kernelNs = KernelStampedUDPSocket.lastReceiveNs(fd: fd) {
+            nowNs = min(nowNs, kernelNs)
+        }
         let envelope = self.unwrapInboundIn(data)
         envelope.data.withUnsafeReadableBytes { bytes in
             if RTCPPacket.isRTCP(bytes) {
