@@ -80,7 +80,7 @@ public final class HarnessMonitor: Sendable {
 
     /// Why the run is invalid, or nil when the harness kept its schedule.
     public static func verdict(
-        _ totals: Totals, harness: Scenario.Harness, cores: Int = ProcessInfo.processInfo.activeProcessorCount
+        _ totals: Totals, harness: Scenario.Harness, cores: Int = UsableCores.count
     ) -> String? {
         var reasons: [String] = []
         let lag999 = Double(totals.loopLagUs.value(atPercentile: 99.9)) / 1000
@@ -100,7 +100,8 @@ public final class HarnessMonitor: Sendable {
         }
         guard !reasons.isEmpty else { return nil }
         // Why it fell behind: its own CPU, or other work on the same cores (the embedded agent, a build).
-        var context = String(format: " (harness CPU peaked at %.0f %% of %d cores", totals.peakCPUPct, cores)
+        var context = String(
+            format: " (harness CPU peaked at %.0f %% of %d core%@", totals.peakCPUPct, cores, cores == 1 ? "" : "s")
         if let pressure = totals.cpuPressurePct {
             context += String(format: "; tasks waited for a CPU %.0f %% of the time", pressure)
         }

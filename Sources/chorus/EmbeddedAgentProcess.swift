@@ -1,5 +1,6 @@
 import ChorusCore
 import ChorusAgent
+import ChorusEngine
 import NIOCore
 import Foundation
 
@@ -22,7 +23,7 @@ final class EmbeddedAgentProcess {
             "--jitter", "\(behavior.jitterMs)ms", "--drift", "\(behavior.driftMsPerTurn)ms",
             "--hangover", "\(behavior.hangoverMs)ms", "--truth", truthPath, "--seed", "\(behavior.seed)",
             // Half the cores: the agent shares the machine with the callers it answers.
-            "--exit-on-stdin-eof", "--threads", "\(max(1, System.coreCount / 2))",
+            "--exit-on-stdin-eof", "--threads", "\(max(1, UsableCores.count / 2))",
         ]
         if let replyPath { args += ["--reply", replyPath] }
         if rtp { args += ["--rtp-port", "0"] }

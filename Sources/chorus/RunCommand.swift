@@ -78,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         let baselineRSS = HarnessMonitor.rssMB()
         let cpuBefore = HarnessMonitor.cpuSeconds()
         let wallBefore = Date()
-        let threads = scenario.callerLoops(cores: System.coreCount)
+        let threads = scenario.callerLoops(cores: UsableCores.count)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let load = LoadRun(scenario: scenario, cells: cells, runId: runId, group: group)
         let writer = ResultWriter(store: store, runId: runId)

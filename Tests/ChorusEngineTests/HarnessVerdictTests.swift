@@ -1,4 +1,5 @@
 import ChorusCore
+import Foundation
 import Testing
 
 @testable import ChorusEngine
@@ -31,7 +32,26 @@ struct HarnessVerdictTests {
         var totals = HarnessMonitor.Totals()
         totals.sendLateUs.record(Int64(50_000))
         totals.peakCPUPct = 99
-        let reason = HarnessMonitor.verdict(totals, harness: Scenario.Harness(), cores: 4)
-        #expect(reason?.hasSuffix("(harness CPU peaked at 99 % of 4 cores)") == true, "\(reason ?? "")")
+        let reason = HarnessMonitor.verdict(totals, harness: Scenario.Harness(), cores: 1)
+        #expect(reason?.hasSuffix("(harness CPU peaked at 99 % of 1 core)") == true, "\(reason ?? "")")
+    }
+}
+
+@Suite("Cores the harness may use")
+struct UsableCoresTests {
+    @Test("At least one, and never more than the machine has online")
+    func boundedByTheMachine() {
+        #expect(UsableCores.count >= 1)
+        #expect(UsableCores.count <= ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+@Suite("Reading the affinity mask")
+struct AffinityMaskTests {
+    @Test("Cpus_allowed words are counted bit by bit")
+    func countsBits() {
+        #expect(UsableCores.allowedCPUs(status: "Name:\tchorus\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n") == 1)
+        #expect(UsableCores.allowedCPUs(status: "Cpus_allowed:\tffffffff,0000000f\n") == 36)
+        #expect(UsableCores.allowedCPUs(status: "Name:\tchorus\n") == nil)
     }
 }
