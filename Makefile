@@ -45,7 +45,7 @@ test: setup
 clean:
 	rm -rf .build
 
-## bench: harness CPU per frame, RSS per session, lateness at 100/1000/2000 callers, and the Python ratio
+## bench: harness CPU per frame, RSS per session, lateness and TTFA error at 1/100/1000/2000 callers, and the Python ratio
 bench: build
 	@python3 -c "import websockets" 2>/dev/null || pip install -q websockets
 	@ulimit -n 65536 2>/dev/null; python3 bench/bench.py

@@ -10,6 +10,8 @@ in time.
 To measure the harness alone on its cores, run the agent elsewhere (`chorus agent --listen 0.0.0.0:8765
 --rtp-port 8766 --hangover 250ms --reply Scenarios/audio/reply.wav`) and set BENCH_WS_URL=ws://HOST:8765/ and
 BENCH_RTP_ADDRESS=HOST:8766: the error columns then stay empty (no ground truth crosses machines).
+On one machine, BENCH_PIN=1 comes closest: the agent runs pinned to the last core and Chorus to the others
+(`taskset`), so the harness has its cores to itself (no error columns either).
 Other knobs: BENCH_SECONDS (15), BENCH_CALLERS (1,100,1000,2000), CHORUS_BIN.
 """
 import json
@@ -26,10 +28,13 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 SIZES = [int(n) for n in os.environ.get("BENCH_CALLERS", "1,100,1000,2000").split(",")]
 REMOTE_WS = os.environ.get("BENCH_WS_URL")
 REMOTE_RTP = os.environ.get("BENCH_RTP_ADDRESS")
+PIN = os.environ.get("BENCH_PIN") == "1" and (os.cpu_count() or 1) >= 2
+LAST_CORE = (os.cpu_count() or 1) - 1
 
 
-def start_agent():
-    p = subprocess.Popen([CHORUS, "agent", "--listen", "127.0.0.1:0", "--rtp-port", "0", "--latency", "300ms",
+def start_agent(pin=False):
+    prefix = ["taskset", "-c", str(LAST_CORE)] if pin else []
+    p = subprocess.Popen(prefix + [CHORUS, "agent", "--listen", "127.0.0.1:0", "--rtp-port", "0", "--latency", "300ms",
                           "--hangover", "250ms", "--threads", "1",
                           "--reply", os.path.join(ROOT, "Scenarios/audio/reply.wav")],
                          stdout=subprocess.PIPE, text=True)
@@ -57,7 +62,8 @@ def run_chorus(target, callers, tmp):
     path = os.path.join(tmp, f"bench-{name}.yaml")
     scenario(path, callers, target)
     stats = os.path.join(tmp, f"stats-{name}.json")
-    subprocess.run([CHORUS, "run", path, "--db", os.path.join(tmp, "b.sqlite"),
+    prefix = ["taskset", "-c", f"0-{LAST_CORE - 1}"] if PIN else []
+    subprocess.run(prefix + [CHORUS, "run", path, "--db", os.path.join(tmp, "b.sqlite"),
                     "--out", os.path.join(tmp, f"r{name}"), "--stats-json", stats],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=SECONDS * 6 + 120)
     with open(stats) as f:
@@ -78,18 +84,28 @@ def main():
     if not os.path.exists(CHORUS):
         sys.exit("build first: make build")
     # No address: `chorus run` starts its reference agent in a process of its own and compares with its truth.
+    pinned_agent = None
+    remote_ws, remote_rtp = REMOTE_WS, REMOTE_RTP
+    if PIN and not (REMOTE_WS or REMOTE_RTP):
+        pinned_agent, port, rtp_port = start_agent(pin=True)
+        remote_ws, remote_rtp = f"ws://127.0.0.1:{port}/", f"127.0.0.1:{rtp_port}"
     targets = [
-        ("WebSocket PCM16", f"{{transport: websocket, url: '{REMOTE_WS}', codec: pcm16/16000}}" if REMOTE_WS
+        ("WebSocket PCM16", f"{{transport: websocket, url: '{remote_ws}', codec: pcm16/16000}}" if remote_ws
          else "{transport: websocket, codec: pcm16/16000}"),
-        ("RTP Opus", f"{{transport: rtp, address: '{REMOTE_RTP}', codec: opus/16000}}" if REMOTE_RTP
+        ("RTP Opus", f"{{transport: rtp, address: '{remote_rtp}', codec: opus/16000}}" if remote_rtp
          else "{transport: rtp, codec: opus/16000}"),
     ]
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, target in targets:
-            for n in SIZES:
-                print(f"  running {name} with {n} callers for {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
-                rows.append((name, n, run_chorus(target, n, tmp)))
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, target in targets:
+                for n in SIZES:
+                    print(f"  running {name} with {n} callers for {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
+                    rows.append((name, n, run_chorus(target, n, tmp)))
+    finally:
+        if pinned_agent:
+            pinned_agent.send_signal(signal.SIGTERM)
+            pinned_agent.wait(timeout=10)
     print("  running the Python websockets client (100 callers) ...", file=sys.stderr, flush=True)
     if REMOTE_WS:
         py = run_python(REMOTE_WS, 100)
@@ -102,7 +118,9 @@ def main():
             agent.wait(timeout=10)
 
     print()
-    print(f"Chorus harness cost ({SECONDS:.0f} s per row; CPU is process CPU time, frames = sent + received)")
+    where = (f"the agent pinned to core {LAST_CORE}, Chorus to the others" if pinned_agent
+             else "the agent elsewhere" if (REMOTE_WS or REMOTE_RTP) else "the agent on the same cores")
+    print(f"Chorus harness cost ({SECONDS:.0f} s per row, {where}; CPU is process CPU time, frames = sent + received)")
     print(f"{'transport':<16}{'callers':>8}{'frames':>9}{'CPU µs/frame':>13}{'RSS KB/sess':>12}"
           f"{'send late p50':>14}{'p99':>9}{'lag p99':>9}{'TTFA err p50':>13}{'|err| p99':>10}"
           f"{'agent/harness part p99':>24}  valid")
