@@ -43,6 +43,10 @@ enum KernelStampedUDPSocket {
 
     /// When the kernel took in the datagram last read from `fd`, on the monotonic clock; nil when unknown.
     ///
+    /// Linux switches stamping on for the whole stack from a work queue, so the first datagrams after `open` may
+    /// arrive unstamped; the kernel then answers with the time of the request. Callers take the earlier of this and
+    /// their own clock, which makes that case harmless.
+    ///
     /// The stamp is wall-clock time, so it is moved onto the monotonic clock by the two clocks' current offset
     /// (they drift apart by far less than a microsecond between a packet's arrival and its read).
     static func lastReceiveNs(fd: CInt) -> Int64? {
