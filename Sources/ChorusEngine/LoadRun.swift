@@ -18,6 +18,12 @@ public final class LoadRun: Sendable {
     private let counters = NIOLockedValueBox((nextSession: 0, running: 0, dropped: 0))
     private let stoppedByUser = NIOLockedValueBox(false)
     public let progress = RunProgress()
+    /// Calls that may be in progress at once before the open-file limit is reached; nil for no limit.
+    ///
+    /// A call past it is not started: it is stored as `connect_failed` with the reason. Opening it anyway would
+    /// take the process's last descriptors, and the Swift runtime's thread pool then traps when it cannot open
+    /// /proc (a crash instead of rows).
+    public let maxOpenCalls: Int?
 
     /// What a finished run reports about itself.
     public struct Outcome: Sendable {
@@ -28,8 +34,11 @@ public final class LoadRun: Sendable {
         public var originNs: Int64
     }
 
-    public init(scenario: Scenario, cells: [RunCell], runId: String, group: any EventLoopGroup) {
+    public init(
+        scenario: Scenario, cells: [RunCell], runId: String, group: any EventLoopGroup, maxOpenCalls: Int? = nil
+    ) {
         precondition(!cells.isEmpty, "a run needs at least one cell")
+        self.maxOpenCalls = maxOpenCalls
         self.scenario = scenario
         self.cells = cells
         self.runId = runId
@@ -170,12 +179,25 @@ public final class LoadRun: Sendable {
     }
 
     private func runSession(caller: Int, intendedNs: Int64, context: SessionContext) async {
-        let index = self.counters.withLockedValue { c -> Int in
-            c.running += 1
+        let (index, admitted) = self.counters.withLockedValue { c -> (Int, Bool) in
             defer { c.nextSession += 1 }
-            return c.nextSession
+            if let cap = self.maxOpenCalls, c.running >= cap { return (c.nextSession, false) }
+            c.running += 1
+            return (c.nextSession, true)
         }
         let cell = self.cells[index % self.cells.count]
+        guard admitted else {
+            let now = Self.nowNs()
+            let result = self.sessionResult(
+                cell: cell, caller: caller, index: index, intendedNs: intendedNs, origin: context.planner.originNs,
+                startedNs: now, connectNs: nil, endedNs: now, outcome: .connectFailed,
+                error: "not started: the open-file limit leaves room for \(self.maxOpenCalls ?? 0) calls at once;"
+                    + " raise it with `ulimit -n`",
+                turns: [])
+            self.progress.add(result)
+            await context.onSession(result)
+            return
+        }
         var plan = context.planner.plan(callerIndex: caller, sessionIndex: index)
         plan.link = cell.profile.name == "clean" ? nil : cell.profile
         if cell.transport == "rtp" { plan.responseEndSilenceNs = 600_000_000 }

@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch let e as ScenarioError {
             throw CLIError(e.description)
         }
-        FileLimits.raise(toAtLeast: scenario.load.callers * 2 + 256)
+        let maxOpenCalls = FileLimits.raise(toAtLeast: scenario.load.callers * 2 + 256)
 
         let store: ResultStore
         do { store = try ResultStore(path: self.db) } catch { throw CLIError("cannot open database \(self.db): \(error)") }
@@ -80,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
         let wallBefore = Date()
         let threads = scenario.callerLoops(cores: UsableCores.count)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let load = LoadRun(scenario: scenario, cells: cells, runId: runId, group: group)
+        let load = LoadRun(scenario: scenario, cells: cells, runId: runId, group: group, maxOpenCalls: maxOpenCalls)
         let writer = ResultWriter(store: store, runId: runId)
         let writerTask = Task { await writer.run() }  // cancelled after the run; flushes on the way out
         let signals = Signals.onInterrupt { load.abort() }

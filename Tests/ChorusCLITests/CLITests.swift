@@ -106,6 +106,32 @@ struct CLITests {
         #expect(FileManager.default.fileExists(atPath: "\(dir)/cmp/report.html"))
     }
 
+    @Test("a low open-file limit: the calls it has no room for are connect_failed rows, and nothing crashes", .timeLimit(.minutes(2)))
+    func fileLimitLeavesRowsNotACrash() throws {
+        let dir = Self.tempDir()
+        let db = "\(dir)/f.sqlite"
+        // 160 descriptors hold about 20 calls beside the runtime's reserve; 60 callers at once need more.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = [
+            "-c", "ulimit -n 160 && exec \"$0\" \"$@\"", Self.binary, "run", "Scenarios/quickstart.yaml", "--db", db,
+            "--out", "\(dir)/r", "--callers", "60", "--set", "session.turns=1", "--set", "load.ramp=200ms",
+        ]
+        p.currentDirectoryURL = URL(fileURLWithPath: Self.root)
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 1, "status \(p.terminationStatus): \(e)")
+        #expect(e.contains("open-file limit is 160"))
+        #expect(try Self.sqlite(db, "select count(*) from sessions") == "60")
+        let refused = Int(try Self.sqlite(db, "select count(*) from sessions where outcome='connect_failed' and error like 'not started: the open-file limit%'")) ?? 0
+        let ok = Int(try Self.sqlite(db, "select count(*) from sessions where outcome='ok'")) ?? 0
+        #expect(refused > 0 && ok > 0 && refused + ok == 60, "ok \(ok), refused \(refused)")
+    }
+
     @Test("a typo'd key exits 2 and names the key")
     func typoExitsTwo() throws {
         let dir = Self.tempDir()
