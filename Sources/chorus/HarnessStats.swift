@@ -26,6 +26,8 @@ struct HarnessStats: Encodable {
     /// TTFA error against ground truth (docs/agent.md), milliseconds.
     struct Accuracy: Encodable {
         var turns: Int
+        /// Measured turns the agent's truth had no record of within 1 s.
+        var unmatchedTurns: Int
         var errorP50Ms: Double?
         var absErrorP99Ms: Double?
         var absErrorMaxMs: Double?
@@ -36,6 +38,7 @@ struct HarnessStats: Encodable {
 
         init(_ c: TruthComparison) {
             self.turns = c.matched
+            self.unmatchedTurns = c.unmatched
             self.errorP50Ms = c.errors.p50
             self.absErrorP99Ms = c.absErrors.p99
             self.absErrorMaxMs = c.absErrors.max
