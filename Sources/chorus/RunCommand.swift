@@ -28,6 +28,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Report formats: html,csv,json.") var format = "html,csv"
     @Option(help: "Write the harness's own cost (CPU per frame, RSS, lateness) as JSON to this file.")
     var statsJson: String?
+    @Option(help: ArgumentHelp(
+        "Compare the callers' TTFA with a reference agent's ground truth (`chorus agent --truth FILE`) on this machine.",
+        discussion: "Automatic with the embedded agent."))
+    var verifyTruth: String?
 
     func run() async throws {
         var sets = self.overrides
@@ -109,7 +113,7 @@ struct RunCommand: AsyncParsableCommand {
 
         let verdict = try self.finish(
             runId: runId, scenario: scenario, store: store, outcome: outcome, outDir: outDir,
-            withTruth: agentProcess != nil)
+            truthPath: self.verifyTruth ?? (agentProcess != nil ? "\(outDir)/agent-truth.jsonl" : nil))
         if let statsJson, var s = stats {
             s.accuracy = verdict.accuracy.map(HarnessStats.Accuracy.init)
             try s.write(to: statsJson)
@@ -128,7 +132,7 @@ struct RunCommand: AsyncParsableCommand {
     /// Closes the run in the database, applies the gates, writes the reports and decides the exit code.
     private func finish(
         runId: String, scenario: Scenario, store: ResultStore, outcome: LoadRun.Outcome, outDir: String,
-        withTruth: Bool
+        truthPath: String?
     ) throws -> Verdict {
         let status: RunInfo.Status = outcome.aborted ? .aborted : .completed
         try store.finishRun(
@@ -143,12 +147,17 @@ struct RunCommand: AsyncParsableCommand {
 
         print(TerminalSummary.render(report))
         var accuracy: TruthComparison?
-        if withTruth, let truth = try? TruthRecord.read(path: "\(outDir)/agent-truth.jsonl") {
-            // Impaired cells add network delay on purpose: the harness's own error shows on clean cells only.
-            let clean = report.sessions.filter { $0.networkProfile == "clean" }
-            let comparison = TruthComparison(sessions: clean, truth: truth, runId: runId, originNs: outcome.originNs)
-            print(comparison.line)
-            accuracy = comparison
+        if let truthPath {
+            do {
+                let truth = try TruthRecord.read(path: truthPath)
+                // Impaired cells add network delay on purpose: the harness's own error shows on clean cells only.
+                let clean = report.sessions.filter { $0.networkProfile == "clean" }
+                let comparison = TruthComparison(sessions: clean, truth: truth, runId: runId, originNs: outcome.originNs)
+                print(comparison.line)
+                accuracy = comparison
+            } catch {
+                print("accuracy: cannot read the agent's ground truth \(truthPath): \(error)")
+            }
         }
         if let html = paths.first(where: { $0.hasSuffix(".html") }) { print("report: \(html)") }
         if outcome.aborted { print("run aborted by the user; what was measured is kept (status aborted)") }

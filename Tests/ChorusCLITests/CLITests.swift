@@ -132,6 +132,39 @@ struct CLITests {
         #expect(refused > 0 && ok > 0 && refused + ok == 60, "ok \(ok), refused \(refused)")
     }
 
+    @Test("--verify-truth compares a run with a reference agent started on its own", .timeLimit(.minutes(2)))
+    func verifyTruthAgainstASeparateAgent() throws {
+        let dir = Self.tempDir()
+        let truth = "\(dir)/truth.jsonl"
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: Self.binary)
+        agent.arguments = ["agent", "--listen", "127.0.0.1:0", "--truth", truth, "--exit-on-stdin-eof"]
+        let agentOut = Pipe(), agentIn = Pipe()
+        agent.standardOutput = agentOut
+        agent.standardInput = agentIn
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        defer {
+            try? agentIn.fileHandleForWriting.close()
+            agent.waitUntilExit()
+        }
+        var banner = ""
+        while !banner.contains("listening on") {
+            let data = agentOut.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            banner += String(decoding: data, as: UTF8.self)
+        }
+        let port = try #require(banner.firstMatch(of: /listening on [\d.]+:(\d+)/)?.1, "agent said: \(banner)")
+        let base = [
+            "run", "Scenarios/quickstart.yaml", "--db", "\(dir)/v.sqlite", "--out", "\(dir)/r", "--callers", "2",
+            "--set", "session.turns=2", "--set", "load.ramp=200ms", "--target", "ws://127.0.0.1:\(port)/chorus",
+        ]
+        let r = try Self.chorus(base + ["--verify-truth", truth])
+        #expect(r.out.contains("accuracy vs agent ground truth (4 turns)"), "\(r.out)\n\(r.err)")
+        let missing = try Self.chorus(base + ["--verify-truth", "\(dir)/nope.jsonl"])
+        #expect(missing.out.contains("accuracy: cannot read the agent's ground truth \(dir)/nope.jsonl"), "\(missing.out)")
+    }
+
     @Test("a typo'd key exits 2 and names the key")
     func typoExitsTwo() throws {
         let dir = Self.tempDir()
