@@ -123,13 +123,14 @@ struct RunCommand: AsyncParsableCommand {
 
     /// How a run ended, for the exit code and `--stats-json`.
     private struct Verdict {
-        /// The callers' error against the embedded agent's ground truth, when it ran.
+        /// The callers' error against the reference agent's ground truth (embedded, or `--verify-truth`).
         var accuracy: TruthComparison?
         /// The run was invalid, aborted, failed a gate, or every call failed.
         var failed: Bool
     }
 
-    /// Closes the run in the database, applies the gates, writes the reports and decides the exit code.
+    /// Closes the run in the database, applies the gates, writes the reports, compares with the ground truth at
+    /// `truthPath` and says whether the run failed.
     private func finish(
         runId: String, scenario: Scenario, store: ResultStore, outcome: LoadRun.Outcome, outDir: String,
         truthPath: String?
