@@ -44,6 +44,37 @@ struct CLITests {
         return Run(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 
+    /// `chorus agent` in a process of its own, up once it has said where it listens; it exits when `stop()`
+    /// closes its standard input.
+    final class AgentProcess {
+        private let process = Process()
+        private let input = Pipe()
+        /// What it printed up to and including `listening on …`.
+        private(set) var banner = ""
+
+        init(_ arguments: [String], environment: [String: String] = [:], cwd: String? = nil) throws {
+            self.process.executableURL = URL(fileURLWithPath: CLITests.binary)
+            self.process.arguments = ["agent"] + arguments + ["--exit-on-stdin-eof"]
+            self.process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            if let cwd { self.process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+            let output = Pipe()
+            self.process.standardOutput = output
+            self.process.standardInput = self.input
+            self.process.standardError = FileHandle.nullDevice
+            try self.process.run()
+            while !self.banner.contains("listening on") {
+                let data = output.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                self.banner += String(decoding: data, as: UTF8.self)
+            }
+        }
+
+        func stop() {
+            try? self.input.fileHandleForWriting.close()
+            self.process.waitUntilExit()
+        }
+    }
+
     static func tempDir() -> String {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-cli-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
@@ -136,24 +167,9 @@ struct CLITests {
     func verifyTruthAgainstASeparateAgent() throws {
         let dir = Self.tempDir()
         let truth = "\(dir)/truth.jsonl"
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: Self.binary)
-        agent.arguments = ["agent", "--listen", "127.0.0.1:0", "--truth", truth, "--exit-on-stdin-eof"]
-        let agentOut = Pipe(), agentIn = Pipe()
-        agent.standardOutput = agentOut
-        agent.standardInput = agentIn
-        agent.standardError = FileHandle.nullDevice
-        try agent.run()
-        defer {
-            try? agentIn.fileHandleForWriting.close()
-            agent.waitUntilExit()
-        }
-        var banner = ""
-        while !banner.contains("listening on") {
-            let data = agentOut.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            banner += String(decoding: data, as: UTF8.self)
-        }
+        let agent = try AgentProcess(["--listen", "127.0.0.1:0", "--truth", truth])
+        defer { agent.stop() }
+        let banner = agent.banner
         let port = try #require(banner.firstMatch(of: /listening on [\d.]+:(\d+)/)?.1, "agent said: \(banner)")
         let base = [
             "run", "Scenarios/quickstart.yaml", "--db", "\(dir)/v.sqlite", "--out", "\(dir)/r", "--callers", "2",
@@ -297,26 +313,9 @@ extension CLITests {
         let dir = Self.tempDir()
         let secret = "sk-test-\(UUID().uuidString)"
         // An agent in its own process that refuses calls without the token, over TLS with a fresh certificate.
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: Self.binary)
-        agent.arguments = ["agent", "--listen", "127.0.0.1:0", "--tls", "--exit-on-stdin-eof"]
-        agent.environment = ProcessInfo.processInfo.environment.merging(["CHORUS_AGENT_TOKEN": secret]) { $1 }
-        agent.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let agentOut = Pipe(), agentIn = Pipe()
-        agent.standardOutput = agentOut
-        agent.standardInput = agentIn
-        agent.standardError = FileHandle.nullDevice
-        try agent.run()
-        defer {
-            try? agentIn.fileHandleForWriting.close()
-            agent.waitUntilExit()
-        }
-        var banner = ""
-        while !banner.contains("listening on") {
-            let data = agentOut.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            banner += String(decoding: data, as: UTF8.self)
-        }
+        let agent = try AgentProcess(["--listen", "127.0.0.1:0", "--tls"], environment: ["CHORUS_AGENT_TOKEN": secret], cwd: dir)
+        defer { agent.stop() }
+        let banner = agent.banner
         let cert = try #require(banner.firstMatch(of: /tls certificate (\S+)/)?.1, "agent said: \(banner)")
         let port = try #require(banner.firstMatch(of: /listening on [\d.]+:(\d+)/)?.1, "agent said: \(banner)")
 
