@@ -98,7 +98,9 @@ let package = Package(
             ] + nio
         ),
         .testTarget(
-            name: "ChorusTransportTests", dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore"] + nio
+            name: "ChorusTransportTests",
+            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore"] + nio
+                + [.product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),
         .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),

@@ -1,6 +1,7 @@
 import NIOSSL
 
-/// How callers open their WebSocket beyond the URL: extra handshake headers, subprotocols and TLS.
+/// How callers open their WebSocket beyond the URL: extra handshake headers, subprotocols and TLS, and the
+/// largest agent message they take.
 ///
 /// Built once per run. Header values are already expanded (`${VAR}` resolved); `secrets` lists the values that
 /// must never be stored, so anything the connector writes into `sessions.error` is redacted with them.
@@ -25,16 +26,25 @@ public struct WebSocketClientOptions: Sendable {
     public var serverName: String?
     /// Values that must be redacted from anything stored (API keys from the environment).
     public var secrets: [String]
+    /// The largest agent message, in bytes, whether it comes in one frame or is reassembled from fragments; a
+    /// larger one is a `protocol_error` naming its size.
+    public var maxMessageSize: Int
+
+    /// The default `maxMessageSize`: 16 MiB, above OpenAI's 15 MiB of audio per message.
+    public static let defaultMaxMessageSize = 16 << 20
+    /// The largest `maxMessageSize` NIO's frame decoder can be given.
+    public static let maxMessageSizeCeiling = Int(UInt32.max)
 
     public init(
         headers: [Header] = [], subprotocols: [String] = [], tls: NIOSSLContext? = nil, serverName: String? = nil,
-        secrets: [String] = []
+        secrets: [String] = [], maxMessageSize: Int = WebSocketClientOptions.defaultMaxMessageSize
     ) {
         self.headers = headers
         self.subprotocols = subprotocols
         self.tls = tls
         self.serverName = serverName
         self.secrets = secrets
+        self.maxMessageSize = maxMessageSize
     }
 
     /// A client TLS context: the system trust store, plus `caFile` (PEM) when given; `insecure` skips certificate

@@ -98,8 +98,9 @@ public enum WebSocketConnector {
             let sni = name.contains(":") || name.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : name
             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: sni))
         }
+        let maxMessageSize = min(max(1, options.maxMessageSize), WebSocketClientOptions.maxMessageSizeCeiling)
         let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(
-            maxFrameSize: 1 << 20,
+            maxFrameSize: maxMessageSize,
             enableAutomaticErrorHandling: false,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
@@ -111,7 +112,10 @@ public enum WebSocketConnector {
                     } else {
                         try pipeline.addHandler(raw, position: .first)
                     }
-                    try channel.pipeline.syncOperations.addHandler(makeHandler(raw))
+                    // Agents may fragment any message; the caller handler reads each one whole, stamped at its last
+                    // fragment, since that is when it can first be decoded and played.
+                    try pipeline.addHandlers(WebSocketMessageLimit.handlers(maxMessageSize: maxMessageSize))
+                    try pipeline.addHandler(makeHandler(raw))
                     return Upgrade.upgraded(channel)
                 }
             })
