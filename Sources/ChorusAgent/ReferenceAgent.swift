@@ -105,7 +105,7 @@ public final class ReferenceAgent: Sendable {
         let fallback = try pipeline.context(handlerType: AgentHTTPFallbackHandler.self)
         pipeline.removeHandler(context: fallback, promise: nil)
         // The raw writer sits next to the socket (after TLS), below NIO's frame encoder.
-        let writer = AgentFrameWriter()
+        let writer = AgentFrameWriter(fragmentBytes: behavior.fragmentBytes)
         if let tls = try? pipeline.handler(type: NIOSSLServerHandler.self) {
             try pipeline.addHandler(writer, position: .after(tls))
         } else {

@@ -12,10 +12,13 @@ public struct AgentBehavior: Sendable, Codable, Hashable {
     public var hangoverMs: Double
     /// Seeds the jitter so runs repeat.
     public var seed: UInt64
+    /// When set, every data message the agent sends is split into continuation frames of at most this many
+    /// payload bytes (RFC 6455 §5.4); nil sends each message as one frame.
+    public var fragmentBytes: Int?
 
     public init(
         latencyMs: Double = 300, jitterMs: Double = 0, driftMsPerTurn: Double = 0, vadThresholdDBFS: Double = -40,
-        hangoverMs: Double = 400, seed: UInt64 = 1
+        hangoverMs: Double = 400, seed: UInt64 = 1, fragmentBytes: Int? = nil
     ) {
         self.latencyMs = latencyMs
         self.jitterMs = jitterMs
@@ -23,5 +26,6 @@ public struct AgentBehavior: Sendable, Codable, Hashable {
         self.vadThresholdDBFS = vadThresholdDBFS
         self.hangoverMs = hangoverMs
         self.seed = seed
+        self.fragmentBytes = fragmentBytes
     }
 }

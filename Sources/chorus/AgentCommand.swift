@@ -21,6 +21,11 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Reply clip (WAV/FLAC/OGG); a tone when omitted.") var reply: String?
     @Option(help: "Append per-turn ground truth as JSON lines to this file.") var truth: String?
     @Option(help: "Seed for the jitter.") var seed: UInt64 = 1
+    @Option(
+        help: ArgumentHelp(
+            "Split every message sent into continuation frames of at most this many payload bytes.",
+            valueName: "bytes"))
+    var fragment: Int?
     @Option(help: "Event loop threads.") var threads = 1
     @Option(
         name: .customLong("rtp-port"),
@@ -55,11 +60,14 @@ struct AgentCommand: AsyncParsableCommand {
         let behavior = AgentBehavior(
             latencyMs: ms(self.latency, "latency"), jitterMs: ms(self.jitter, "jitter"),
             driftMsPerTurn: ms(self.drift, "drift", negative: true), hangoverMs: ms(self.hangover, "hangover"),
-            seed: self.seed)
+            seed: self.seed, fragmentBytes: self.fragment)
         let parts = self.listen.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
             problems.append("--listen: '\(self.listen)' is not HOST:PORT")
             throw CLIError(problems.joined(separator: "\n"))
+        }
+        if let fragment = self.fragment, fragment < 1 {
+            problems.append("--fragment: \(fragment) is not a payload size (expected at least 1 byte)")
         }
         if let rtpPort = self.rtpPort, !(0...65535).contains(rtpPort) {
             problems.append("--rtp-port: \(rtpPort) is not a UDP port (0...65535)")

@@ -26,6 +26,7 @@ final class EmbeddedAgentProcess {
             "--exit-on-stdin-eof", "--threads", "\(max(1, UsableCores.count / 2))",
         ]
         if let replyPath { args += ["--reply", replyPath] }
+        if let bytes = behavior.fragmentBytes { args += ["--fragment", "\(bytes)"] }
         if rtp { args += ["--rtp-port", "0"] }
         self.process.arguments = args
         self.process.standardInput = self.stdinPipe
