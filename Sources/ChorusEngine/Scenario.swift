@@ -39,6 +39,8 @@ public struct Scenario: Sendable, Codable, Hashable {
         public var openai = OpenAI()
         /// Twilio Media Streams settings (`dialect: twilio`).
         public var twilio = Twilio()
+        /// WebSocket: the largest agent message in bytes, fragmented or not; nil for the default (16 MiB).
+        public var maxMessageSize: Int?
 
         public struct TLS: Sendable, Codable, Hashable {
             /// A PEM file of extra trusted certificates (besides the system store).

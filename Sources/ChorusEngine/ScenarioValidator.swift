@@ -1,14 +1,15 @@
 import ChorusCore
 import ChorusDialects
 import ChorusNetwork
+import ChorusTransport
 import Foundation
 
 /// Turns a `ScenarioNode` tree into a `Scenario`, collecting every problem instead of stopping at the first.
 ///
 /// Keys (all optional but `session.utterances`):
 /// `name`, `seed`,
-/// `target.{url, transport, dialect, codec, end_of_turn}`,
-/// `agent.{latency, jitter, drift, hangover, reply}`,
+/// `target.{url, transport, dialect, codec, end_of_turn, max_message_size}`,
+/// `agent.{latency, jitter, drift, hangover, reply, fragment}`,
 /// `load.{callers, ramp, duration, connect_timeout}`,
 /// `session.{turns, think_time, utterances, response_timeout, audible_threshold, stall_threshold}`,
 /// `harness.{max_send_late_p99, max_send_late, threads}`,
@@ -24,11 +25,12 @@ struct ScenarioValidator {
             "url", "transport", "dialect", "codec", "end_of_turn", "address", "payload_type", "audio_level_extension",
             "symmetric_rtp",
             "opus_bitrate", "opus_complexity", "opus_fec", "headers", "query", "subprotocols", "tls", "openai", "twilio",
+            "max_message_size",
         ],
         "target.tls": ["ca_file", "insecure", "server_name"],
         "target.openai": ["model", "voice", "instructions", "vad_silence"],
         "target.twilio": ["custom_parameters", "account_sid"],
-        "agent": ["latency", "jitter", "drift", "hangover", "reply"],
+        "agent": ["latency", "jitter", "drift", "hangover", "reply", "fragment"],
         "load": ["callers", "ramp", "duration", "connect_timeout", "arrival_rate", "arrivals", "max_concurrency", "stages"],
         "session": ["turns", "think_time", "utterances", "response_timeout", "audible_threshold", "stall_threshold"],
         "harness": ["max_send_late_p99", "max_send_late", "max_loop_lag_p999", "threads"],
@@ -169,6 +171,10 @@ struct ScenarioValidator {
         if let v = t["opus_bitrate"] { s.target.opusBitrate = self.int(v, "target.opus_bitrate", min: 6000, max: 510_000) ?? 24000 }
         if let v = t["opus_complexity"] { s.target.opusComplexity = self.int(v, "target.opus_complexity", min: 0, max: 10) ?? 5 }
         if let v = t["opus_fec"] { s.target.opusFEC = self.bool(v, "target.opus_fec") ?? true }
+        if let v = t["max_message_size"] {
+            s.target.maxMessageSize = self.int(
+                v, "target.max_message_size", min: 1, max: WebSocketClientOptions.maxMessageSizeCeiling)
+        }
         if s.target.transport == "rtp" && t["url"] != nil {
             self.problem(t, "target.url", "RTP targets take target.address (host:port), not a URL")
         }
@@ -180,6 +186,7 @@ struct ScenarioValidator {
         if let v = a["drift"] { s.agent.driftMsPerTurn = self.duration(v, "agent.drift", allowNegative: true) ?? s.agent.driftMsPerTurn }
         if let v = a["hangover"] { s.agent.hangoverMs = self.duration(v, "agent.hangover") ?? s.agent.hangoverMs }
         if let v = a["reply"], let p = self.string(v, "agent.reply") { s.agentReply = self.existingFile(v, "agent.reply", p) }
+        if let v = a["fragment"] { s.agent.fragmentBytes = self.int(v, "agent.fragment", min: 1) }
     }
 
     private mutating func readLoad(_ l: ScenarioNode, into s: inout Scenario) {

@@ -40,6 +40,7 @@ public enum WebSocketTarget {
             }
         }
         var options = WebSocketClientOptions(secrets: Self.secrets(of: scenario, environment: environment))
+        if let size = t.maxMessageSize { options.maxMessageSize = size }
         for (name, value) in t.headers.sorted(by: { $0.key < $1.key }) {
             options.headers.append(.init(name: name, value: expand(value, "target.headers.\(name)")))
         }

@@ -42,6 +42,15 @@ struct ScenarioTests {
         #expect(!s.target.symmetricRTP)
     }
 
+    @Test func aFragmentingAgentAndTheMessageLimitAreReadWhenGiven() throws {
+        let plain = try Scenario.parse(yaml: self.valid, path: self.path)
+        #expect(plain.agent.fragmentBytes == nil && plain.target.maxMessageSize == nil)
+        let s = try Scenario.parse(
+            yaml: self.valid, path: self.path, overrides: ["agent.fragment=100", "target.max_message_size=1000"])
+        #expect(s.agent.fragmentBytes == 100)
+        #expect(s.target.maxMessageSize == 1000)
+    }
+
     @Test func overridesApplyBeforeValidation() throws {
         let s = try Scenario.parse(
             yaml: self.valid, path: self.path, overrides: ["agent.latency=500ms", "load.callers=20", "agent.jitter=5ms"])
@@ -59,6 +68,8 @@ struct ScenarioTests {
         ("target: {codec: opus/7}", "target.codec", "not supported"),
         ("target: {dialect: klingon}", "target.dialect", "expected one of"),
         ("load: {callers: 0}", "load.callers", "whole number"),
+        ("agent: {fragment: 0}", "agent.fragment", "whole number"),
+        ("target: {max_message_size: 16MiB}", "target.max_message_size", "whole number"),
         ("session: {utterances: [audio/missing.wav]}", "session.utterances[0]", "not found"),
         ("target: {url: http://x}", "target.url", "not a ws://"),
         ("bogus: 1", "bogus", "unknown key"),
