@@ -45,6 +45,38 @@ struct DialectLoopbackTests {
         #expect(result.sessions.allSatisfy { $0.dialect == dialect })
     }
 
+    @Test(
+        "A fragmenting agent (100-byte fragments) per dialect: every turn ok, TTFA within 10 ms of ground truth",
+        .timeLimit(.minutes(2)),
+        arguments: [
+            ("chorus", "pcm16/16000", "message"), ("openai-realtime", "pcm16/24000", "vad"), ("twilio", "pcmu/8000", "vad"),
+            ("pipecat", "pcm16/16000", "vad"),
+        ])
+    func fragmentingAgentMatchesGroundTruth(dialect: String, codec: String, endOfTurn: String) async throws {
+        let scenario = Self.scenario(dialect: dialect, codec: codec, endOfTurn: endOfTurn, callers: 5, turns: 2)
+        var behavior = Self.behavior
+        behavior.fragmentBytes = 100
+        let result = try await AgentHarness.run(scenario: scenario, behavior: behavior)
+        Self.expectMatchesTruth(result, turns: 10, "fragmented \(dialect)")
+    }
+
+    @Test(
+        "A fragmented message over target.max_message_size is a protocol_error naming its size",
+        .timeLimit(.minutes(1)))
+    func fragmentedMessageOverTheLimit() async throws {
+        var scenario = Self.scenario(dialect: "openai-realtime", codec: "pcm16/24000", endOfTurn: "vad", callers: 2, turns: 1)
+        scenario.target.maxMessageSize = 1000
+        var behavior = Self.behavior
+        behavior.fragmentBytes = 100
+        // The first message longer than the limit is refused at its eleventh 100-byte fragment.
+        let result = try await AgentHarness.run(scenario: scenario, behavior: behavior)
+        #expect(result.sessions.count == 2)
+        #expect(result.sessions.allSatisfy { $0.outcome == .protocolError }, "\(result.sessions.map(\.outcome))")
+        #expect(
+            result.sessions.allSatisfy { $0.error == "agent message of 1100 bytes exceeds the 1000-byte limit" },
+            "\(result.sessions.map { $0.error ?? "" })")
+    }
+
     @Test("wss:// with a self-signed certificate trusted through target.tls.ca_file", .timeLimit(.minutes(2)))
     func secureWebSocket() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-tls-\(UUID().uuidString)").path
