@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusTransportTests",
-            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore"] + nio
+            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore", "ChorusRTP"] + nio
                 + [.product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),

@@ -6,7 +6,8 @@ import NIOWebSocket
 /// The Chorus native dialect, agent side (docs/dialects.md): `start` → `ready`, PCM16 binary frames both ways at the
 /// rate the caller chose, optional `end_of_turn`, and `response.end` after each reply's last frame.
 ///
-/// No barge-in: a new end of speech replaces a running reply, as the agent always did.
+/// No barge-in: a new end of speech replaces a running reply, as the agent always did; the replaced reply still
+/// ends with `response.end` (`"cancelled": true`).
 final class ChorusNativeWire: AgentWire {
     private let replies: ReplyLibrary
     private var frames: [ByteBuffer]
@@ -57,7 +58,12 @@ final class ChorusNativeWire: AgentWire {
         session.write(text: #"{"type":"response.end","turn":\#(turn)}"#)
     }
 
-    func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: AgentSessionHandler) {}
+    func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: AgentSessionHandler) {
+        // Every reply that sent audio is closed by its own `response.end`, so callers can tell its audio from the
+        // next reply's.
+        guard reason != .closing, chunksSent > 0 else { return }
+        session.write(text: #"{"type":"response.end","turn":\#(turn),"cancelled":true}"#)
+    }
 }
 
 @available(*, unavailable)

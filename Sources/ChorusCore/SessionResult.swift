@@ -23,12 +23,16 @@ public struct SessionResult: Sendable, Codable, Hashable {
     public var turns: [TurnResult]
     /// Per-direction media statistics (RTP sessions); empty for transports that cannot see packets.
     public var network: [NetworkStats] = []
+    /// The smallest TTFA the session's impaired link allows (its smallest one-way delays up plus down), milliseconds;
+    /// nil on a clean link. A turn below it is impossible (`TurnResult.isImplausible`).
+    public var ttfaFloorMs: Double?
 
     public init(
         callerIndex: Int, sessionIndex: Int, transport: String, dialect: String, codec: String,
         networkProfile: String, intendedStartMs: Double, startedMs: Double, connectMs: Double?, endedMs: Double,
-        outcome: Outcome, error: String?, turns: [TurnResult], network: [NetworkStats] = []
+        outcome: Outcome, error: String?, turns: [TurnResult], network: [NetworkStats] = [], ttfaFloorMs: Double? = nil
     ) {
+        self.ttfaFloorMs = ttfaFloorMs
         self.network = network
         self.callerIndex = callerIndex
         self.sessionIndex = sessionIndex
@@ -47,4 +51,7 @@ public struct SessionResult: Sendable, Codable, Hashable {
 
     /// Turns whose outcome is `ok`.
     public var turnsCompleted: Int { self.turns.count { $0.outcome == .ok } }
+
+    /// Turns whose TTFA is below the link's physical minimum.
+    public var implausibleTurns: Int { self.turns.count { $0.isImplausible(floorMs: self.ttfaFloorMs) } }
 }

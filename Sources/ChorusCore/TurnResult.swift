@@ -27,14 +27,24 @@ public struct TurnResult: Sendable, Codable, Hashable {
     public var stallMs: Double
     /// How the turn ended.
     public var outcome: Outcome
-    /// Barge-in latency, when the turn interrupted the agent.
+    /// Barge-in latency, when the turn interrupted the agent (reserved: not measured yet).
     public var bargeInMs: Double?
+    /// Agent audio of this turn's response that arrived after the turn had ended (during a later turn's speech or
+    /// wait), milliseconds of audio; it is not part of any later turn's TTFA (docs/metrics.md).
+    public var lateAudioMs: Double
+    /// The delay the harness's impaired link gave the message that carried the end of speech to the agent (0 on a
+    /// clean link); nil when the impairment dropped it. Lets the agent's ground truth be checked through the link.
+    public var eosUpDelayMs: Double?
+    /// The delay the harness's impaired link gave the agent's first audio of the response (0 on a clean link); nil
+    /// when the first audio received was not the response's first frame (that one was lost or overtaken).
+    public var firstAudioDownDelayMs: Double?
 
     public init(
         turnIndex: Int, utterance: String, eosMs: Double? = nil, eosLateMs: Double? = nil, ttfaMs: Double? = nil,
         ttfaAudibleMs: Double? = nil, voiceToVoiceMs: Double? = nil, responseMs: Double? = nil,
         responseAudioMs: Double? = nil, stallCount: Int = 0, stallMs: Double = 0, outcome: Outcome,
-        bargeInMs: Double? = nil
+        bargeInMs: Double? = nil, lateAudioMs: Double = 0, eosUpDelayMs: Double? = 0,
+        firstAudioDownDelayMs: Double? = 0
     ) {
         self.turnIndex = turnIndex
         self.utterance = utterance
@@ -49,5 +59,16 @@ public struct TurnResult: Sendable, Codable, Hashable {
         self.stallMs = stallMs
         self.outcome = outcome
         self.bargeInMs = bargeInMs
+        self.lateAudioMs = lateAudioMs
+        self.eosUpDelayMs = eosUpDelayMs
+        self.firstAudioDownDelayMs = firstAudioDownDelayMs
+    }
+
+    /// Whether the measured TTFA is below what the network allows: first audio cannot reach the caller sooner than
+    /// `floorMs` (the link's smallest one-way delays up plus down) after the end of speech was due to be sent.
+    public func isImplausible(floorMs: Double?) -> Bool {
+        guard let floorMs, floorMs > 0, let ttfa = self.ttfaMs else { return false }
+        // Measured from the actual send; the link delayed the frame from its intended instant.
+        return ttfa + (self.eosLateMs ?? 0) < floorMs - 0.01
     }
 }

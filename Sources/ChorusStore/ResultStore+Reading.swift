@@ -130,7 +130,8 @@ extension ResultStore {
             eosLateMs: row["eos_late_ms"], ttfaMs: row["ttfa_ms"], ttfaAudibleMs: row["ttfa_audible_ms"],
             voiceToVoiceMs: row["voice_to_voice_ms"], responseMs: row["response_ms"],
             responseAudioMs: row["response_audio_ms"], stallCount: row["stall_count"], stallMs: row["stall_ms"],
-            outcome: try Self.outcome(row, "turns"), bargeInMs: row["bargein_ms"])
+            outcome: try Self.outcome(row, "turns"), bargeInMs: row["bargein_ms"], lateAudioMs: row["late_audio_ms"],
+            eosUpDelayMs: row["eos_up_delay_ms"], firstAudioDownDelayMs: row["first_audio_down_delay_ms"])
     }
 
     private static func sessionResult(_ row: Row, turns: [TurnResult]) throws -> SessionResult {
@@ -138,6 +139,7 @@ extension ResultStore {
             callerIndex: row["caller_index"], sessionIndex: row["session_index"], transport: row["transport"],
             dialect: row["dialect"], codec: row["codec"], networkProfile: row["network_profile"],
             intendedStartMs: row["intended_start_ms"], startedMs: row["started_ms"], connectMs: row["connect_ms"],
-            endedMs: row["ended_ms"], outcome: try Self.outcome(row, "sessions"), error: row["error"], turns: turns)
+            endedMs: row["ended_ms"], outcome: try Self.outcome(row, "sessions"), error: row["error"], turns: turns,
+            ttfaFloorMs: row["ttfa_floor_ms"])
     }
 }

@@ -141,15 +141,15 @@ public final class ResultStore: Sendable {
             sql: """
                 INSERT INTO sessions (run_id, caller_index, session_index, transport, dialect, codec,
                     network_profile, intended_start_ms, started_ms, connect_ms, ended_ms, turns_completed, outcome,
-                    error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    error, ttfa_floor_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let turnStatement = try db.cachedStatement(
             sql: """
                 INSERT INTO turns (run_id, session_id, turn_index, utterance, eos_ms, eos_late_ms, ttfa_ms,
                     ttfa_audible_ms, voice_to_voice_ms, response_ms, response_audio_ms, stall_count, stall_ms,
-                    outcome, bargein_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    outcome, bargein_ms, late_audio_ms, eos_up_delay_ms, first_audio_down_delay_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let networkStatement = try db.cachedStatement(
             sql: """
@@ -161,14 +161,14 @@ public final class ResultStore: Sendable {
             try sessionStatement.execute(arguments: [
                 runId, s.callerIndex, s.sessionIndex, s.transport, s.dialect, s.codec, s.networkProfile,
                 s.intendedStartMs, s.startedMs, s.connectMs, s.endedMs, s.turnsCompleted, s.outcome.rawValue,
-                s.error,
+                s.error, s.ttfaFloorMs,
             ])
             let sessionId = db.lastInsertedRowID
             for t in s.turns {
                 try turnStatement.execute(arguments: [
                     runId, sessionId, t.turnIndex, t.utterance, t.eosMs, t.eosLateMs, t.ttfaMs, t.ttfaAudibleMs,
                     t.voiceToVoiceMs, t.responseMs, t.responseAudioMs, t.stallCount, t.stallMs, t.outcome.rawValue,
-                    t.bargeInMs,
+                    t.bargeInMs, t.lateAudioMs, t.eosUpDelayMs, t.firstAudioDownDelayMs,
                 ])
             }
             for n in s.network {

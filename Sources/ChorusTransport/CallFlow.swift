@@ -45,6 +45,16 @@ public struct CallFlow: Sendable {
     private var meter: TurnMeter?
     private var resumeAfterClip: (nextTurn: Int, untilNs: Int64)?
     private var hangUpAfterClip = false
+    /// The highest agent response number heard so far (−1: none).
+    private var highestOrdinal = -1
+    /// Response numbers for streams without markers, split on silence.
+    private var silenceOrdinal = -1
+    private var lastAudioEndNs = Int64.min
+    /// Added to marker numbers when a dialect starts marking after some responses were split on silence (Twilio
+    /// before its first mark), so numbers keep growing across the switch.
+    private var markerBase: Int?
+    /// Finished turns that heard a response: the first response number each claimed and its index in `turns`.
+    private var claims: [(ordinal: Int, turn: Int)] = []
     /// Finished turns, in order.
     public private(set) var turns: [TurnResult] = []
     /// How the session is going; `ok` until something fails.
@@ -125,22 +135,74 @@ public struct CallFlow: Sendable {
     }
 
     /// Stamps t_eos: the frame holding the last speech sample was handed to the kernel at `actualNs`.
-    public mutating func endOfSpeechSent(actualNs: Int64, intendedNs: Int64) {
-        self.meter?.endOfSpeech(actualNs: actualNs, intendedNs: intendedNs)
+    /// - Parameter upDelayNs: what the impaired link added to that frame (nil: it dropped it; 0: no impairment).
+    public mutating func endOfSpeechSent(actualNs: Int64, intendedNs: Int64, upDelayNs: Int64? = 0) {
+        self.meter?.endOfSpeech(
+            actualNs: actualNs, intendedNs: intendedNs, upDelayNs: upDelayNs, floorOrdinal: self.highestOrdinal + 1)
+    }
+
+    /// An explicit end-of-turn message sent after the last speech frame is what tells the agent; the link delayed
+    /// it by `upDelayNs` (nil: dropped).
+    public mutating func endOfSpeechCarried(upDelayNs: Int64?) {
+        self.meter?.endOfSpeechCarried(upDelayNs: upDelayNs)
     }
 
     // MARK: - Receiving
 
-    /// Counts agent audio received at `atNs` (ignored unless a turn awaits its answer).
-    public mutating func audio(atNs: Int64, durationNs: Int64, audible: Bool) {
-        guard var meter = self.meter, meter.isAwaitingResponse else { return }
-        meter.audio(atNs: atNs, durationNs: durationNs, audible: audible)
-        self.meter = meter
+    /// Counts agent audio received at `atNs` and attributes it to the agent response it belongs to.
+    ///
+    /// A turn's answer is the first response that began after its end of speech: audio of a response that was
+    /// already under way then (or that an earlier turn claimed) is late audio of the earlier turn, never this
+    /// turn's first audio (docs/metrics.md).
+    /// - Parameters:
+    ///   - response: the response's number from the agent's markers (dialect or RTP talkspurt), or nil when the
+    ///     stream has none: a response then begins after more than `responseEndSilenceNs` without audio.
+    ///   - endIsMarked: whether the agent marks the end of this response (then silence never ends the turn).
+    ///   - downDelayNs: what the impaired link added to this frame.
+    ///   - isResponseStart: false when the transport knows this is not the response's first frame.
+    public mutating func audio(
+        atNs: Int64, durationNs: Int64, audible: Bool, response: Int? = nil, endIsMarked: Bool = false,
+        downDelayNs: Int64 = 0, isResponseStart: Bool = true
+    ) {
+        let ordinal: Int
+        if let response {
+            if self.markerBase == nil { self.markerBase = max(0, self.silenceOrdinal - response) }
+            ordinal = response + self.markerBase!
+        } else {
+            if self.silenceOrdinal < 0 || atNs - self.lastAudioEndNs > self.plan.responseEndSilenceNs {
+                self.silenceOrdinal += 1
+            }
+            ordinal = self.silenceOrdinal
+        }
+        self.lastAudioEndNs = max(self.lastAudioEndNs, atNs) + durationNs
+        defer { self.highestOrdinal = max(self.highestOrdinal, ordinal) }
+        if var meter = self.meter, meter.isAwaitingResponse, ordinal >= meter.floorOrdinal {
+            meter.claim(response: ordinal, endIsMarked: endIsMarked)
+            meter.audio(
+                atNs: atNs, durationNs: durationNs, audible: audible, downDelayNs: downDelayNs,
+                isResponseStart: isResponseStart)
+            self.meter = meter
+            return
+        }
+        self.lateAudio(ordinal: ordinal, durationNs: durationNs)
     }
 
-    /// The agent said its answer is complete.
-    public mutating func responseEnded(atNs nowNs: Int64) {
+    /// Audio of a response an earlier turn heard (or that began before the current turn's end of speech): counted
+    /// on the latest finished turn whose answer began at or before it. Audio before any turn ended (a greeting) is
+    /// nobody's late audio.
+    private mutating func lateAudio(ordinal: Int, durationNs: Int64) {
+        let owner = self.claims.last(where: { $0.ordinal <= ordinal })?.turn ?? (self.turns.isEmpty ? nil : self.turns.count - 1)
+        guard let owner else { return }
+        self.turns[owner].lateAudioMs += Double(durationNs) / 1e6
+    }
+
+    /// The agent said response `response` is complete (nil: the dialect does not number responses).
+    ///
+    /// Ends the turn in progress only when that response can be its answer: the end of an earlier response arriving
+    /// late is ignored.
+    public mutating func responseEnded(atNs nowNs: Int64, response: Int? = nil) {
         guard let meter = self.meter, meter.isAwaitingResponse else { return }
+        if let response, response + (self.markerBase ?? 0) < meter.floorOrdinal { return }
         self.completeTurn(meter.turnIndex, nowNs: nowNs)
     }
 
@@ -171,18 +233,34 @@ public struct CallFlow: Sendable {
 
     private mutating func checkTimeouts(turn: Int, nowNs: Int64) {
         guard let meter = self.meter, let eos = meter.eosNs else { return }
-        if meter.firstAudioNs != nil, nowNs - meter.playoutEndNs > self.plan.responseEndSilenceNs {
+        guard meter.firstAudioNs != nil else {
+            if nowNs - eos > self.plan.responseTimeoutNs {
+                self.finishTurn(.noResponse)
+                self.advance(after: turn, resumeNs: nowNs)
+            }
+            return
+        }
+        let silentNs = nowNs - meter.playoutEndNs
+        if meter.responseEndIsMarked {
+            // The agent will say when its answer is over; a stall (TCP holding the rest back) is not the end. Only a
+            // silence as long as the response timeout without that marker gives up.
+            if silentNs > self.plan.responseTimeoutNs {
+                self.finishTurn(.timeout)
+                self.advance(after: turn, resumeNs: nowNs)
+            }
+        } else if silentNs > self.plan.responseEndSilenceNs {
             // No end marker, but the agent has been silent long enough: its answer is over.
             self.completeTurn(turn, nowNs: nowNs)
         } else if nowNs - eos > self.plan.responseTimeoutNs {
-            self.finishTurn(meter.firstAudioNs == nil ? .noResponse : .timeout)
+            self.finishTurn(.timeout)
             self.advance(after: turn, resumeNs: nowNs)
         }
     }
 
     private mutating func completeTurn(_ turn: Int, nowNs: Int64) {
         let playoutEnd = self.meter?.playoutEndNs ?? nowNs
-        self.finishTurn(.ok)
+        // An answer that ended without any audio was no spoken answer.
+        self.finishTurn(self.meter?.firstAudioNs == nil ? .noResponse : .ok)
         self.advance(after: turn, resumeNs: max(nowNs, playoutEnd))
     }
 
@@ -206,6 +284,7 @@ public struct CallFlow: Sendable {
     private mutating func finishTurn(_ outcome: Outcome) {
         guard let meter = self.meter else { return }
         self.meter = nil
+        if let ordinal = meter.responseOrdinal { self.claims.append((ordinal, self.turns.count)) }
         self.turns.append(meter.result(outcome: outcome, originNs: self.plan.originNs))
         // A call in which the agent never answered any turn is a no_response call, not an ok one.
         if self.outcome == .ok, self.turns.count == self.plan.turnClips.count,

@@ -33,6 +33,13 @@ public protocol CallerDialectSession: AnyObject {
     /// What the dialect owes the agent by `nowNs` (Twilio's mark echoes once their audio has played), and whether
     /// the agent's answer is now over by the dialect's rules; checked every frame slot and after every message.
     func due(nowNs: Int64) -> DialectDue
+    /// The number of the agent response that the last `.audio` or `.responseEnd` from `receive` (or the
+    /// `answerEnded` from `due`) belongs to, counted from 0 in the order the agent's markers delimit its responses;
+    /// nil while the agent's stream carries no markers (the caller then splits responses on silence).
+    var responseOrdinal: Int? { get }
+    /// Whether the agent marks the end of each response, so that a turn is never ended on silence while its
+    /// response is still open (a stall is not an end).
+    var marksResponseEnd: Bool { get }
 }
 
 extension CallerDialectSession {
@@ -41,6 +48,28 @@ extension CallerDialectSession {
     public func endOfTurnMessages(turn: Int) -> [WebSocketFrame] { [] }
     public func closingMessages() -> [WebSocketFrame] { [] }
     public func due(nowNs: Int64) -> DialectDue { DialectDue() }
+    public var responseOrdinal: Int? { nil }
+    public var marksResponseEnd: Bool { false }
+}
+
+/// Numbers an agent's responses on an in-order stream from its end markers: audio after the n-th end belongs to
+/// response n. The ends of responses without audio count too, so numbers only grow.
+public struct ResponseCounter: Sendable {
+    /// Ends seen so far.
+    public private(set) var ends = 0
+    /// The number of the response the last event belonged to.
+    public private(set) var current = 0
+
+    public init() {}
+
+    /// Audio arrived: it belongs to the response after the last end.
+    public mutating func audio() { self.current = self.ends }
+
+    /// The agent ended a response.
+    public mutating func end() {
+        self.current = self.ends
+        self.ends += 1
+    }
 }
 
 /// What a dialect session has to do now that time has passed.

@@ -20,6 +20,9 @@ public struct ChorusNativeDialect: CallerDialect {
     final class Session: CallerDialectSession {
         let sessionId: String
         let sampleRate: Int
+        private var responses = ResponseCounter()
+        var responseOrdinal: Int? { self.responses.current }
+        var marksResponseEnd: Bool { true }
 
         init(sessionId: String, sampleRate: Int) {
             self.sessionId = sessionId
@@ -41,13 +44,16 @@ public struct ChorusNativeDialect: CallerDialect {
         func receive(_ frame: WebSocketFrame, nowNs: Int64) -> AgentEvent {
             switch frame.opcode {
             case .binary:
+                self.responses.audio()
                 return .audio(frame.unmaskedData, .pcm16(sampleRate: self.sampleRate, channels: 1))
             case .text:
                 guard let message = ChorusControlMessage(frame.unmaskedData) else {
                     return .error("unreadable control message: \(ChorusNativeDialect.excerpt(frame.unmaskedData))")
                 }
                 switch message.type {
-                case "response.end": return .responseEnd
+                case "response.end":
+                    self.responses.end()
+                    return .responseEnd
                 case "ready": return .ready
                 case "error": return .error(message.message ?? "agent error")
                 default: return .ignored

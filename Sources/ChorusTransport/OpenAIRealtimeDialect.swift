@@ -48,6 +48,10 @@ public struct OpenAIRealtimeDialect: CallerDialect {
         private(set) var responseActive = false
         /// Set when the server answered in a retired beta shape (reported once in the session's error text).
         private(set) var sawBeta = false
+        // On an in-order stream `response.done` delimits responses as well as their ids would.
+        private var responses = ResponseCounter()
+        var responseOrdinal: Int? { self.responses.current }
+        var marksResponseEnd: Bool { true }
 
         init(configuration: OpenAIRealtimeSessionConfiguration) {
             self.configuration = configuration
@@ -101,9 +105,11 @@ public struct OpenAIRealtimeDialect: CallerDialect {
                         }
                     }
                     guard let audio = delta.audio else { return .ignored }
+                    self.responses.audio()
                     return .audio(audio, self.outputFormat)
                 case .responseDone(let done):
                     self.responseActive = false
+                    self.responses.end()
                     if done.status == .failed {
                         let why = [done.errorType, done.errorCode, done.reason].compactMap { $0 }.joined(separator: " ")
                         return .error("response.done status failed\(why.isEmpty ? "" : ": " + why)")

@@ -27,6 +27,11 @@ public struct PipecatDialect: CallerDialect {
 
     final class Session: CallerDialectSession {
         let sessionId: String
+        private var responses = ResponseCounter()
+        /// Set once the bot speaks RTVI: its `bot-stopped-speaking` then delimits responses.
+        private var speaksRTVI = false
+        var responseOrdinal: Int? { self.speaksRTVI ? self.responses.current : nil }
+        var marksResponseEnd: Bool { self.speaksRTVI }
 
         init(sessionId: String) {
             self.sessionId = sessionId
@@ -41,10 +46,17 @@ public struct PipecatDialect: CallerDialect {
             case .failure(let error):
                 return .error(error.description)
             case .success(.audio(let audio)):
+                self.responses.audio()
                 return .audio(audio.audio, .pcm16(sampleRate: audio.sampleRate, channels: audio.channels))
             case .success(let other):
                 switch other.rtviType {
-                case "bot-stopped-speaking": return .responseEnd
+                case "bot-started-speaking":
+                    self.speaksRTVI = true
+                    return .ignored
+                case "bot-stopped-speaking":
+                    self.speaksRTVI = true
+                    self.responses.end()
+                    return .responseEnd
                 case "error": return .error("RTVI error: \(other)")
                 default: return .ignored
                 }

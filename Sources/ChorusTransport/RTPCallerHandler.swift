@@ -41,11 +41,15 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     private var agentPacketsSent: Int?
     private var lastBlockAboutUs: RTCPReportBlock?
     private var rttNs: Int64?
+    private var talkspurts: TalkspurtTracker
 
     // The impaired network, per direction, when the plan has one.
     private var link: LinkImpairment?
     private var upLine: DelayLine<ByteBuffer>?
-    private var downLine: DelayLine<ByteBuffer>?
+    /// Datagrams held back by the link, with when they reached the socket.
+    private var downLine: DelayLine<(data: ByteBuffer, socketNs: Int64)>?
+    /// When the link delivers the last packet sent toward the agent; nil when it dropped it.
+    private var lastUpArrivalNs: Int64? = 0
 
     init(
         plan: SessionPlan, audio: SharedRTPAudio, stats: LoopStats, remote: SocketAddress?,
@@ -66,6 +70,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         self.grid = FrameGrid(frameNs: audio.frameNs)
         self.sender = RTPSenderStats(ssrc: self.ssrc, clockRate: audio.format.clockRate)
         self.playout = PlayoutBuffer(configuration: PlayoutConfiguration(format: audio.format))
+        self.talkspurts = TalkspurtTracker(timestampIncrement: audio.silence.timestampIncrement)
         let maxPacket = max(audio.silence.maxPacketSize, audio.clips.map(\.template.maxPacketSize).max() ?? 0)
         self.scratch = ByteBuffer()
         self.scratch.reserveCapacity(max(maxPacket, 1500))
@@ -81,8 +86,8 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
             self.upLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] packet, _ in
                 self.context?.writeAndFlush(self.outbound(packet), promise: nil)
             }
-            self.downLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] packet, dueNs in
-                self.process(packet, arrivalNs: dueNs)
+            self.downLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] held, dueNs in
+                self.process(held.data, arrivalNs: dueNs, downDelayNs: dueNs - held.socketNs)
                 self.afterFlowChange()
             }
         }
@@ -144,29 +149,29 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
             case .dropped:
                 return
             case .deliver(let atNs, let duplicateAtNs):
-                if let d = duplicateAtNs { self.downLine?.push(envelope.data, dueNs: d) }
+                if let d = duplicateAtNs { self.downLine?.push((envelope.data, nowNs), dueNs: d) }
                 if atNs > nowNs {
-                    self.downLine?.push(envelope.data, dueNs: atNs)
+                    self.downLine?.push((envelope.data, nowNs), dueNs: atNs)
                     return
                 }
             }
         }
-        self.process(envelope.data, arrivalNs: nowNs)
+        self.process(envelope.data, arrivalNs: nowNs, downDelayNs: 0)
         self.afterFlowChange()
     }
 
-    /// Handles one datagram as arrived at `arrivalNs` (after any impairment delay).
-    private func process(_ data: ByteBuffer, arrivalNs nowNs: Int64) {
+    /// Handles one datagram as arrived at `arrivalNs`, `downDelayNs` after it reached the socket (the link's delay).
+    private func process(_ data: ByteBuffer, arrivalNs nowNs: Int64, downDelayNs: Int64) {
         data.withUnsafeReadableBytes { bytes in
             if RTCPPacket.isRTCP(bytes) {
                 self.receiveRTCP(bytes, nowNs: nowNs)
             } else {
-                self.receiveRTP(bytes, nowNs: nowNs)
+                self.receiveRTP(bytes, nowNs: nowNs, downDelayNs: downDelayNs)
             }
         }
     }
 
-    private func receiveRTP(_ bytes: UnsafeRawBufferPointer, nowNs: Int64) {
+    private func receiveRTP(_ bytes: UnsafeRawBufferPointer, nowNs: Int64, downDelayNs: Int64) {
         guard case .success(let view) = RTPHeader.parse(bytes) else {
             self.malformed += 1
             self.receiver?.recordMalformed()
@@ -188,7 +193,11 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         if self.flow.wantsLevel {
             audible = self.isAudible(view, bytes)
         }
-        self.flow.audio(atNs: nowNs, durationNs: self.audio.frameNs, audible: audible)
+        // Each talkspurt is one response: a reply's tail that arrives late is never the next reply's first audio.
+        let placed = self.talkspurts.place(sequence: h.sequenceNumber, timestamp: h.timestamp, marker: h.marker)
+        self.flow.audio(
+            atNs: nowNs, durationNs: self.audio.frameNs, audible: audible, response: placed.ordinal,
+            downDelayNs: downDelayNs, isResponseStart: placed.isStart)
     }
 
     private func isAudible(_ view: RTPPacketView, _ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -247,7 +256,9 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
                 if isEndOfSpeech {
                     self.context?.flush()
                     // t_eos: the packet holding the last speech sample has just been handed to the kernel.
-                    self.flow.endOfSpeechSent(actualNs: Self.nowNs(), intendedNs: deadline)
+                    let eosNs = Self.nowNs()
+                    self.flow.endOfSpeechSent(
+                        actualNs: eosNs, intendedNs: deadline, upDelayNs: self.lastUpArrivalNs.map { max(0, $0 - eosNs) })
                 }
             case .silence:
                 self.send(self.audio.silence, frame: 0, nowNs: deadline)
@@ -296,8 +307,10 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         if self.link != nil {
             switch self.link!.up.decide(sendNs: sentNs, bytes: packet.readableBytes) {
             case .dropped:
+                self.lastUpArrivalNs = nil
                 return
             case .deliver(let atNs, let duplicateAtNs):
+                self.lastUpArrivalNs = atNs
                 if let d = duplicateAtNs { self.upLine?.push(packet, dueNs: d) }
                 if atNs > Self.nowNs() {
                     self.upLine?.push(packet, dueNs: atNs)

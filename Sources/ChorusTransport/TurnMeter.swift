@@ -18,6 +18,16 @@ public struct TurnMeter: Sendable {
     public private(set) var audioNs: Int64 = 0
     public private(set) var stallCount = 0
     public private(set) var stallNs: Int64 = 0
+    /// Responses numbered below this began before the end of speech: they answer earlier turns.
+    public private(set) var floorOrdinal = 0
+    /// The first agent response this turn's audio came from, once audio arrived.
+    public private(set) var responseOrdinal: Int?
+    /// Whether the agent marks the end of the response being heard (then silence alone never ends the turn).
+    public private(set) var responseEndIsMarked = false
+    /// The impaired link's delay on the message that carried the end of speech; nil when it was dropped.
+    public private(set) var eosUpDelayNs: Int64? = 0
+    /// The impaired link's delay on the first audio received; nil when that was not the response's first frame.
+    public private(set) var firstAudioDownDelayNs: Int64?
     let stallThresholdNs: Int64
 
     public init(turnIndex: Int, utterance: String, stallThresholdNs: Int64 = 100_000_000) {
@@ -30,17 +40,41 @@ public struct TurnMeter: Sendable {
     public var isAwaitingResponse: Bool { self.eosNs != nil }
 
     /// Marks the end of speech as sent at `actualNs`; `intendedNs` is when the schedule wanted it.
-    public mutating func endOfSpeech(actualNs: Int64, intendedNs: Int64) {
+    /// - Parameters:
+    ///   - upDelayNs: what the impaired link added to the message carrying it (nil: it dropped it).
+    ///   - floorOrdinal: the first response number that can answer this turn (every lower one had begun already).
+    public mutating func endOfSpeech(actualNs: Int64, intendedNs: Int64, upDelayNs: Int64? = 0, floorOrdinal: Int = 0) {
         self.eosNs = actualNs
         self.eosIntendedNs = intendedNs
+        self.eosUpDelayNs = upDelayNs
+        self.floorOrdinal = floorOrdinal
+    }
+
+    /// A later message (an explicit end-of-turn) carried the end of speech to the agent, delayed by `upDelayNs`.
+    public mutating func endOfSpeechCarried(upDelayNs: Int64?) {
+        guard self.eosNs != nil else { return }
+        self.eosUpDelayNs = upDelayNs
+    }
+
+    /// Ties the turn to agent response `ordinal` (the first one it hears is its answer).
+    public mutating func claim(response ordinal: Int, endIsMarked: Bool) {
+        if self.responseOrdinal == nil { self.responseOrdinal = ordinal }
+        self.responseEndIsMarked = endIsMarked
     }
 
     /// Counts one received frame of agent audio lasting `durationNs`; `audible` when its level passed the threshold.
-    public mutating func audio(atNs t: Int64, durationNs: Int64, audible: Bool) {
+    /// - Parameters:
+    ///   - downDelayNs: what the impaired link added to this frame.
+    ///   - isResponseStart: whether it is the first frame the agent sent of its response (false when the transport
+    ///     can tell that an earlier one was lost or overtaken).
+    public mutating func audio(
+        atNs t: Int64, durationNs: Int64, audible: Bool, downDelayNs: Int64 = 0, isResponseStart: Bool = true
+    ) {
         guard self.eosNs != nil else { return }
         if self.firstAudioNs == nil {
             self.firstAudioNs = t
             self.playoutEndNs = t
+            self.firstAudioDownDelayNs = isResponseStart ? downDelayNs : nil
         }
         if audible && self.firstAudibleNs == nil { self.firstAudibleNs = t }
         if t > self.playoutEndNs {
@@ -74,6 +108,8 @@ public struct TurnMeter: Sendable {
         }
         r.stallCount = self.stallCount
         r.stallMs = ms(self.stallNs)
+        r.eosUpDelayMs = self.eosUpDelayNs.map(ms)
+        r.firstAudioDownDelayMs = self.firstAudioNs == nil ? nil : self.firstAudioDownDelayNs.map(ms)
         return r
     }
 }

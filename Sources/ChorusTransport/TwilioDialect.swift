@@ -61,6 +61,11 @@ public struct TwilioDialect: CallerDialect {
         private var heardAudio = false
         /// The mark that followed answer audio with no audio after it yet: its echo ends the answer.
         private var closingMark: String?
+        private var responses = ResponseCounter()
+        /// Set once the agent marks its audio: an answer then ends by the mark rule, not by silence.
+        private var marks = false
+        var responseOrdinal: Int? { self.marks ? self.responses.current : nil }
+        var marksResponseEnd: Bool { self.marks }
 
         init(dialect: TwilioDialect, caller: TwilioMediaStreamsCaller) {
             self.dialect = dialect
@@ -101,9 +106,11 @@ public struct TwilioDialect: CallerDialect {
                 self.playout.enqueueAudio(byteCount: payload.readableBytes)
                 self.heardAudio = true
                 self.closingMark = nil
+                self.responses.audio()
                 return .audio(payload, .muLaw)
             case .success(.mark(_, let name)):
                 if self.heardAudio { self.closingMark = name }
+                self.marks = true
                 self.pendingMarks += self.playout.enqueueMark(name)
                 return .ignored
             case .success(.clear):
@@ -118,6 +125,7 @@ public struct TwilioDialect: CallerDialect {
             var due = DialectDue(messages: self.pendingMarks.map { WebSocketFrame.text(self.caller.mark(name: $0)) })
             if let closing = self.closingMark, self.pendingMarks.contains(closing) {
                 due.answerEnded = true
+                self.responses.end()
                 self.closingMark = nil
                 self.heardAudio = false
             }

@@ -32,7 +32,10 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     private var tcpUp: TCPStreamModel?
     private var tcpDown: TCPStreamModel?
     private var upLine: DelayLine<ByteBuffer>?
-    private var downLine: DelayLine<WebSocketFrame>?
+    /// Agent messages held back by the TCP model, with when they reached the socket.
+    private var downLine: DelayLine<(frame: WebSocketFrame, socketNs: Int64)>?
+    /// When the TCP model delivers the last message sent toward the agent.
+    private var lastUpDueNs: Int64 = 0
     private var audioFramesSent: UInt64 = 0
     private var audioFramesReceived: UInt64 = 0
 
@@ -65,8 +68,8 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
                 self.rawWriter.write(frame)
                 self.context?.flush()
             }
-            self.downLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] frame, dueNs in
-                self.process(frame, arrivalNs: dueNs)
+            self.downLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] held, dueNs in
+                self.process(held.frame, arrivalNs: dueNs, downDelayNs: dueNs - held.socketNs)
             }
         }
     }
@@ -167,15 +170,16 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         if self.tcpDown != nil {
             let due = self.tcpDown!.deliver(sendNs: nowNs, bytes: frame.length + 4)
             if due > nowNs || (self.downLine?.count ?? 0) > 0 {
-                self.downLine?.push(frame, dueNs: due)
+                self.downLine?.push((frame, nowNs), dueNs: due)
                 return
             }
         }
-        self.process(frame, arrivalNs: nowNs)
+        self.process(frame, arrivalNs: nowNs, downDelayNs: 0)
     }
 
-    /// Handles one agent message as delivered at `nowNs` (after any head-of-line delay).
-    private func process(_ frame: WebSocketFrame, arrivalNs nowNs: Int64) {
+    /// Handles one agent message as delivered at `nowNs`, `downDelayNs` after it reached the socket (the TCP model's
+    /// delay and head-of-line blocking).
+    private func process(_ frame: WebSocketFrame, arrivalNs nowNs: Int64, downDelayNs: Int64) {
         switch self.session.receive(frame, nowNs: nowNs) {
         case .audio(let payload, let format):
             self.audioFramesReceived &+= 1
@@ -186,9 +190,12 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
                 }
                 audible = level >= self.flow.plan.audibleThresholdDBFS
             }
-            self.flow.audio(atNs: nowNs, durationNs: format.durationNs(byteCount: payload.readableBytes), audible: audible)
+            self.flow.audio(
+                atNs: nowNs, durationNs: format.durationNs(byteCount: payload.readableBytes), audible: audible,
+                response: self.session.responseOrdinal, endIsMarked: self.session.marksResponseEnd,
+                downDelayNs: downDelayNs)
         case .responseEnd:
-            self.flow.responseEnded(atNs: nowNs)
+            self.flow.responseEnded(atNs: nowNs, response: self.session.responseOrdinal)
         case .error(let message, let outcome):
             self.flow.fail(outcome, message)
         case .ready:
@@ -208,7 +215,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     @discardableResult
     private func sendDue(nowNs: Int64, flush: Bool) -> Bool {
         let due = self.session.due(nowNs: nowNs)
-        if due.answerEnded { self.flow.responseEnded(atNs: nowNs) }
+        if due.answerEnded { self.flow.responseEnded(atNs: nowNs, response: self.session.responseOrdinal) }
         guard !due.messages.isEmpty else { return false }
         for message in due.messages { self.send(self.rawFrame(message), sentNs: nowNs) }
         if flush { self.context?.flush() }
@@ -248,11 +255,15 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
                 if isEndOfSpeech {
                     self.context?.flush()
                     // t_eos: the frame holding the last speech sample has just been handed to the kernel.
-                    self.flow.endOfSpeechSent(actualNs: Self.nowNs(), intendedNs: deadline)
+                    let eosNs = Self.nowNs()
+                    self.flow.endOfSpeechSent(actualNs: eosNs, intendedNs: deadline, upDelayNs: self.upDelay(after: eosNs))
                     if self.flow.plan.sendsEndOfTurn {
-                        for message in self.session.endOfTurnMessages(turn: turn) {
+                        let messages = self.session.endOfTurnMessages(turn: turn)
+                        for message in messages {
                             self.send(self.rawFrame(message), sentNs: deadline)
                         }
+                        // An agent told explicitly takes the end of speech from the message, not the audio.
+                        if !messages.isEmpty { self.flow.endOfSpeechCarried(upDelayNs: self.upDelay(after: eosNs)) }
                     }
                 }
             case .silence:
@@ -285,12 +296,18 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     private func send(_ frame: ByteBuffer, sentNs: Int64) {
         if self.tcpUp != nil {
             let due = self.tcpUp!.deliver(sendNs: sentNs, bytes: frame.readableBytes)
+            self.lastUpDueNs = due
             if due > Self.nowNs() || (self.upLine?.count ?? 0) > 0 {
                 self.upLine?.push(frame, dueNs: due)
                 return
             }
         }
         self.rawWriter.write(frame)
+    }
+
+    /// How much later than `sentNs` the TCP model delivers the last message sent (0 without impairment).
+    private func upDelay(after sentNs: Int64) -> Int64 {
+        self.tcpUp == nil ? 0 : max(0, self.lastUpDueNs - sentNs)
     }
 
     /// A control message as a complete masked client frame, so it keeps its place among the audio frames.

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("ResultStore")
 struct ResultStoreTests {
-    /// The public SQLite contract of design.md §3 (plus the columns this version adds).
+    /// The public SQLite contract (docs/schema.md).
     static let contract: [String: [String]] = [
         "runs": [
             "id", "name", "scenario_yaml", "config_json", "started_at", "ended_at", "status", "valid", "invalid_reason",
@@ -14,11 +14,12 @@ struct ResultStoreTests {
         "sessions": [
             "id", "run_id", "caller_index", "session_index", "transport", "dialect", "codec", "network_profile",
             "intended_start_ms", "started_ms", "connect_ms", "ended_ms", "turns_completed", "outcome", "error",
+            "ttfa_floor_ms",
         ],
         "turns": [
             "id", "run_id", "session_id", "turn_index", "utterance", "eos_ms", "eos_late_ms", "ttfa_ms",
             "ttfa_audible_ms", "voice_to_voice_ms", "response_ms", "response_audio_ms", "stall_count", "stall_ms",
-            "outcome", "bargein_ms",
+            "outcome", "bargein_ms", "late_audio_ms", "eos_up_delay_ms", "first_audio_down_delay_ms",
         ],
         "network_stats": [
             "run_id", "session_id", "direction", "packets_sent", "packets_received", "lost", "late", "reordered",
@@ -58,6 +59,11 @@ struct ResultStoreTests {
             sessions[2].outcome = .dropped
             sessions[2].error = "connection reset by peer"
             sessions[2].turns[2].outcome = .dropped
+            // Attribution and truth-through-the-link columns round-trip, NULL included.
+            sessions[3].ttfaFloorMs = 70.25
+            sessions[3].turns[0].lateAudioMs = 140
+            sessions[3].turns[0].eosUpDelayMs = 45.5
+            sessions[3].turns[0].firstAudioDownDelayMs = nil
             try store.insertSessions(sessions.reversed(), runId: "run-1")
             #expect(try store.run(id: "run-1") == run)
             #expect(try store.sessions(runId: "run-1") == sessions)

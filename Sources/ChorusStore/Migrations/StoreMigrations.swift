@@ -9,6 +9,7 @@ enum StoreMigrations {
     static let all: [(name: String, sql: String)] = [
         ("v1-runs-sessions-turns", v1RunsSessionsTurns),
         ("v2-network-samples-gates", v2NetworkSamplesGates),
+        ("v3-response-attribution", v3ResponseAttribution),
     ]
 
     /// A migrator holding `all`.
@@ -115,5 +116,12 @@ enum StoreMigrations {
             baseline_run_id TEXT
         );
         CREATE INDEX gates_run_id ON gates(run_id);
+        """
+
+    static let v3ResponseAttribution = """
+        ALTER TABLE sessions ADD COLUMN ttfa_floor_ms REAL;
+        ALTER TABLE turns ADD COLUMN late_audio_ms REAL NOT NULL DEFAULT 0;
+        ALTER TABLE turns ADD COLUMN eos_up_delay_ms REAL;
+        ALTER TABLE turns ADD COLUMN first_audio_down_delay_ms REAL;
         """
 }
