@@ -8,12 +8,18 @@ public struct TruthPair: Sendable, Hashable {
     public var truth: TruthRecord
     /// When the caller sent its end of speech (`t_eos`), on the monotonic clock.
     public var callerEosNs: Int64
+    /// What the harness's impaired link added to the end of speech on its way to the agent (0 on a clean link).
+    public var upDelayMs: Double = 0
+    /// What it added to the agent's first audio on its way back.
+    public var downDelayMs: Double = 0
 
-    /// The harness's error for this turn: measured TTFA − the agent's latency.
-    public var errorMs: Double { self.measuredMs - self.truth.latencyMs }
-    /// How long after the caller sent its end of speech the agent took it in: the wire plus the agent's own
-    /// backlog. When this grows, the agent (not the harness) is behind.
-    public var eosArrivalMs: Double { Double(self.truth.eosReceivedNs - self.callerEosNs) / 1e6 }
+    /// The TTFA the agent's own account predicts: its latency plus the delays the link gave the two frames.
+    public var expectedMs: Double { self.truth.latencyMs + self.upDelayMs + self.downDelayMs }
+    /// The harness's error for this turn: measured TTFA − expected TTFA.
+    public var errorMs: Double { self.measuredMs - self.expectedMs }
+    /// How long after the link delivered the end of speech the agent took it in: the loopback wire plus the
+    /// agent's own backlog. When this grows, the agent (not the harness) is behind.
+    public var eosArrivalMs: Double { Double(self.truth.eosReceivedNs - self.callerEosNs) / 1e6 - self.upDelayMs }
     /// How long after the agent sent its first audio the caller took it in: the wire plus the caller's own
     /// backlog, the harness's part of `errorMs` (which is `eosArrivalMs + firstAudioArrivalMs`).
     public var firstAudioArrivalMs: Double { self.errorMs - self.eosArrivalMs }
@@ -25,7 +31,10 @@ public enum TruthJoin {
     public static let windowNs: Int64 = 1_000_000_000
 
     /// Pairs each measured turn with the agent's record in the same session (`<runId>-<sessionIndex>`) whose end of
-    /// speech is nearest the caller's, within `windowNs`.
+    /// speech is nearest the instant the caller's reached it (sent plus the link's delay), within `windowNs`.
+    ///
+    /// A turn whose end of speech the link dropped, or whose first audio heard was not the agent's first frame
+    /// (lost or overtaken), has no exact expectation and is left out (`isComparable`).
     ///
     /// Joined by time, not by turn index: an agent whose VAD splits one utterance in two logs an extra turn, which
     /// would shift every later index; matched by time, only the split turn's own record is passed over.
@@ -38,14 +47,23 @@ public enum TruthJoin {
         var pairs: [TruthPair] = []
         for s in sessions {
             guard let records = bySession["\(runId)-\(s.sessionIndex)"] else { continue }
-            for turn in s.turns {
-                guard let ttfa = turn.ttfaMs, let eosMs = turn.eosMs else { continue }
+            for turn in s.turns where Self.isComparable(turn) {
+                guard let ttfa = turn.ttfaMs, let eosMs = turn.eosMs, let up = turn.eosUpDelayMs,
+                    let down = turn.firstAudioDownDelayMs
+                else { continue }
                 let eosNs = originNs + Int64((eosMs * 1e6).rounded())
-                let nearest = records.min { abs($0.eosReceivedNs - eosNs) < abs($1.eosReceivedNs - eosNs) }
-                guard let t = nearest, abs(t.eosReceivedNs - eosNs) <= Self.windowNs else { continue }
-                pairs.append(TruthPair(measuredMs: ttfa, truth: t, callerEosNs: eosNs))
+                let reachedNs = eosNs + Int64((up * 1e6).rounded())
+                let nearest = records.min { abs($0.eosReceivedNs - reachedNs) < abs($1.eosReceivedNs - reachedNs) }
+                guard let t = nearest, abs(t.eosReceivedNs - reachedNs) <= Self.windowNs else { continue }
+                pairs.append(TruthPair(measuredMs: ttfa, truth: t, callerEosNs: eosNs, upDelayMs: up, downDelayMs: down))
             }
         }
         return pairs
+    }
+
+    /// Whether a measured turn can be checked against the agent's truth: it has a TTFA, the link delivered its end
+    /// of speech, and its first audio was the agent's first frame.
+    public static func isComparable(_ turn: TurnResult) -> Bool {
+        turn.ttfaMs != nil && turn.eosMs != nil && turn.eosUpDelayMs != nil && turn.firstAudioDownDelayMs != nil
     }
 }

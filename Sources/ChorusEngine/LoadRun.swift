@@ -247,7 +247,8 @@ public final class LoadRun: Sendable {
             networkProfile: cell.profile.name,
             intendedStartMs: Double(intendedNs - origin) / 1e6, startedMs: Double(startedNs - origin) / 1e6,
             connectMs: connectNs.map { Double($0) / 1e6 }, endedMs: Double(endedNs - origin) / 1e6,
-            outcome: outcome, error: error, turns: turns, network: network)
+            outcome: outcome, error: error, turns: turns, network: network,
+            ttfaFloorMs: cell.profile.isClean ? nil : cell.profile.ttfaFloorMs(datagrams: cell.transport == "rtp"))
     }
 
     static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }

@@ -10,7 +10,8 @@ public enum CSVExport {
     public static let turnColumns = [
         "run_id", "session_index", "caller_index", "transport", "dialect", "codec", "network_profile", "turn_index",
         "utterance", "outcome", "eos_ms", "eos_late_ms", "ttfa_ms", "ttfa_audible_ms", "voice_to_voice_ms",
-        "response_ms", "response_audio_ms", "stall_count", "stall_ms", "bargein_ms",
+        "response_ms", "response_audio_ms", "stall_count", "stall_ms", "bargein_ms", "late_audio_ms",
+        "eos_up_delay_ms", "first_audio_down_delay_ms", "implausible",
     ]
 
     /// Columns of `sessions(_:)`: one row per session.
@@ -25,7 +26,7 @@ public enum CSVExport {
         [
             "run_id", "scope", "transport", "dialect", "codec", "network_profile", "sessions", "turns", "turns_ok",
             "turns_error", "attempted_turns", "error_rate_pct", "ok_rate_pct", "stall_count", "stalls_per_min",
-            "stalled_turns_pct",
+            "stalled_turns_pct", "implausible_turns", "late_audio_turns", "late_audio_ms",
         ]
         + RunAggregates.latencyMetrics.flatMap { metric in
             ["count", "mean_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms"].map { "\(metric.name)_\($0)" }
@@ -43,7 +44,9 @@ public enum CSVExport {
                     ]
                         + [t.eosMs, t.eosLateMs, t.ttfaMs, t.ttfaAudibleMs, t.voiceToVoiceMs, t.responseMs,
                            t.responseAudioMs].map(Self.ms)
-                        + [String(t.stallCount), Self.ms(t.stallMs), Self.ms(t.bargeInMs)])
+                        + [String(t.stallCount), Self.ms(t.stallMs), Self.ms(t.bargeInMs), Self.ms(t.lateAudioMs)]
+                        + [Self.ms(t.eosUpDelayMs), Self.ms(t.firstAudioDownDelayMs)]
+                        + [t.isImplausible(floorMs: s.ttfaFloorMs) ? "1" : "0"])
             }
         }
         return Self.document(header: Self.turnColumns, rows: rows)
@@ -89,6 +92,7 @@ public enum CSVExport {
         row += [a.sessionCount, a.turnCount, a.okTurns, a.errorTurns, a.attemptedTurns].map { String($0) }
         row += [Self.ms(a.errorRatePct), Self.ms(a.okRatePct), String(a.stallCount), Self.ms(a.stallsPerMinute)]
         row.append(Self.ms(a.stalledTurnsPct))
+        row += [String(a.implausibleTurns), String(a.lateAudioTurns), Self.ms(a.lateAudioMs)]
         for metric in RunAggregates.latencyMetrics {
             guard let s = a.latency(named: metric.name) else { continue }
             row.append(String(s.count))

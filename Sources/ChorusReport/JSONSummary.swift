@@ -55,7 +55,8 @@ public enum JSONSummary {
     }
 
     private struct AggregatesPart: Encodable {
-        var sessions, turns, attemptedTurns, okTurns, errorTurns, stallCount: Int
+        var sessions, turns, attemptedTurns, okTurns, errorTurns, stallCount, implausibleTurns, lateAudioTurns: Int
+        var lateAudioMs: Double
         var errorRatePct, okRatePct, stallsPerMin, stalledTurnsPct: Double?
         var turnOutcomes, sessionOutcomes: [String: Int]
         var ttfaMs, ttfaAudibleMs, voiceToVoiceMs, responseMs, connectMs: LatencySummary
@@ -67,6 +68,9 @@ public enum JSONSummary {
             self.okTurns = a.okTurns
             self.errorTurns = a.errorTurns
             self.stallCount = a.stallCount
+            self.implausibleTurns = a.implausibleTurns
+            self.lateAudioTurns = a.lateAudioTurns
+            self.lateAudioMs = a.lateAudioMs
             self.errorRatePct = a.errorRatePct
             self.okRatePct = a.okRatePct
             self.stallsPerMin = a.stallsPerMinute

@@ -43,6 +43,12 @@ public struct RunAggregates: Sendable, Hashable {
     public var stallsPerMinute: Double?
     /// Percent of turns that received reply audio and stalled at least once; nil when none received audio.
     public var stalledTurnsPct: Double?
+    /// Turns whose TTFA is below the network's physical minimum (a measurement bug; the run is then invalid).
+    public var implausibleTurns: Int
+    /// Milliseconds of agent audio that arrived after the turn it belonged to had ended, summed over every turn.
+    public var lateAudioMs: Double
+    /// Turns with any late audio.
+    public var lateAudioTurns: Int
     /// Mean E-model MOS of the agent → caller direction over sessions that have one (network_stats `down`).
     public var mosDown: Double?
     /// Mean effective loss of the agent → caller direction after the playout buffer, percent.
@@ -58,7 +64,7 @@ public struct RunAggregates: Sendable, Hashable {
         var connect: [Double] = []
         var turnOutcomes: [Outcome: Int] = [:], sessionOutcomes: [Outcome: Int] = [:]
         var sessionCount = 0, turnCount = 0, failedEarly = 0, stallCount = 0, withAudio = 0, stalled = 0
-        var stallMs = 0.0, audioMs = 0.0
+        var stallMs = 0.0, audioMs = 0.0, lateMs = 0.0, lateTurns = 0, implausible = 0
         var mos: [Double] = [], lossDown: [Double] = [], lossUp: [Double] = [], jitter: [Double] = []
         for session in sessions {
             for n in session.network {
@@ -79,6 +85,9 @@ public struct RunAggregates: Sendable, Hashable {
                 turnOutcomes[turn.outcome, default: 0] += 1
                 stallCount += turn.stallCount
                 stallMs += turn.stallMs
+                lateMs += turn.lateAudioMs
+                if turn.lateAudioMs > 0 { lateTurns += 1 }
+                if turn.isImplausible(floorMs: session.ttfaFloorMs) { implausible += 1 }
                 if let a = turn.responseAudioMs, a > 0 {
                     audioMs += a
                     withAudio += 1
@@ -111,6 +120,9 @@ public struct RunAggregates: Sendable, Hashable {
         self.responseAudioMs = audioMs
         self.stallsPerMinute = audioMs > 0 ? Double(stallCount) / (audioMs / 60_000) : nil
         self.stalledTurnsPct = Self.percent(stalled, of: withAudio)
+        self.implausibleTurns = implausible
+        self.lateAudioMs = lateMs
+        self.lateAudioTurns = lateTurns
         self.mosDown = Self.mean(mos)
         self.effectiveLossDownPct = Self.mean(lossDown)
         self.lossUpPct = Self.mean(lossUp)

@@ -11,6 +11,11 @@ public enum TerminalSummary {
         lines.append(
             "turns ok \(a.okTurns)/\(a.attemptedTurns) attempted  errors \(Self.percent(a.errorRatePct))  sessions \(a.sessionCount)"
                 + "  stalls/min \(Fixed.format(a.stallsPerMinute, 2, placeholder: "-"))")
+        if a.implausibleTurns > 0 || a.lateAudioTurns > 0 {
+            lines.append(
+                "implausible turns \(a.implausibleTurns) (TTFA below the network's minimum)  late audio \(a.lateAudioTurns)"
+                    + " turns, \(Fixed.format(a.lateAudioMs, 0)) ms (arrived after its turn ended)")
+        }
         lines.append("")
         let columns = ["count", "p50", "p90", "p95", "p99", "max"]
         lines.append(Self.pad("latency (ms)", 14) + columns.map { Self.pad($0, 9, right: true) }.joined())

@@ -36,14 +36,25 @@ struct HarnessStats: Encodable {
         /// First audio sent by the agent → taken in by the caller: the harness's part.
         var harnessPartP99Ms: Double?
 
+        /// Measured turns the link lost the end of speech or the first reply frame of (no exact expectation).
+        var notComparableTurns: Int
+        /// The same per cell (`transport/profile`); impaired cells add the link's delays to the expectation.
+        var cells: [String: Accuracy]?
+
         init(_ c: TruthComparison) {
-            self.turns = c.matched
-            self.unmatchedTurns = c.unmatched
-            self.errorP50Ms = c.errors.p50
-            self.absErrorP99Ms = c.absErrors.p99
-            self.absErrorMaxMs = c.absErrors.max
-            self.agentPartP99Ms = c.eosArrival.p99
-            self.harnessPartP99Ms = c.firstAudioArrival.p99
+            self.init(c.overall)
+            self.cells = Dictionary(uniqueKeysWithValues: c.cells.map { ($0.cell, Accuracy($0.part)) })
+        }
+
+        init(_ p: TruthComparison.Part) {
+            self.turns = p.matched
+            self.unmatchedTurns = p.unmatched
+            self.notComparableTurns = p.notComparable
+            self.errorP50Ms = p.errors.p50
+            self.absErrorP99Ms = p.absErrors.p99
+            self.absErrorMaxMs = p.absErrors.max
+            self.agentPartP99Ms = p.eosArrival.p99
+            self.harnessPartP99Ms = p.firstAudioArrival.p99
         }
     }
 

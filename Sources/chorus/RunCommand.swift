@@ -116,6 +116,8 @@ struct RunCommand: AsyncParsableCommand {
             truthPath: self.verifyTruth ?? (agentProcess != nil ? "\(outDir)/agent-truth.jsonl" : nil))
         if let statsJson, var s = stats {
             s.accuracy = verdict.accuracy.map(HarnessStats.Accuracy.init)
+            s.valid = verdict.invalidReason == nil
+            s.invalidReason = verdict.invalidReason
             try s.write(to: statsJson)
         }
         if verdict.failed { throw ExitCode(1) }
@@ -125,6 +127,8 @@ struct RunCommand: AsyncParsableCommand {
     private struct Verdict {
         /// The callers' error against the reference agent's ground truth (embedded, or `--verify-truth`).
         var accuracy: TruthComparison?
+        /// Why the run is invalid: the harness's own overload, or turns below the network's physical minimum.
+        var invalidReason: String?
         /// The run was invalid, aborted, failed a gate, or every call failed.
         var failed: Bool
     }
@@ -136,9 +140,18 @@ struct RunCommand: AsyncParsableCommand {
         truthPath: String?
     ) throws -> Verdict {
         let status: RunInfo.Status = outcome.aborted ? .aborted : .completed
+        // A TTFA below what the network allows is a measurement bug, never data: the run cannot be trusted.
+        let sessions = try RunReport.load(store: store, runId: runId).sessions
+        let implausible = sessions.reduce(0) { $0 + $1.implausibleTurns }
+        var invalidReason = outcome.invalidReason
+        if implausible > 0 {
+            let floors = Set(sessions.filter { $0.implausibleTurns > 0 }.map { "\($0.transport)/\($0.networkProfile)" })
+            let why = "\(implausible) turn\(implausible == 1 ? "" : "s") measured a TTFA below the network's physical"
+                + " minimum (\(floors.sorted().joined(separator: ", ")))"
+            invalidReason = [invalidReason, why].compactMap { $0 }.joined(separator: "; ")
+        }
         try store.finishRun(
-            id: runId, endedAt: Self.now(), status: status, valid: outcome.invalidReason == nil,
-            invalidReason: outcome.invalidReason)
+            id: runId, endedAt: Self.now(), status: status, valid: invalidReason == nil, invalidReason: invalidReason)
         let measured = try RunReport.load(store: store, runId: runId)
         let gates = GateEvaluator.evaluate(scenario.thresholds, report: measured)
         try store.replaceGates(gates, runId: runId)
@@ -151,10 +164,9 @@ struct RunCommand: AsyncParsableCommand {
         if let truthPath {
             do {
                 let truth = try TruthRecord.read(path: truthPath)
-                // Impaired cells add network delay on purpose: the harness's own error shows on clean cells only.
-                let clean = report.sessions.filter { $0.networkProfile == "clean" }
-                let comparison = TruthComparison(sessions: clean, truth: truth, runId: runId, originNs: outcome.originNs)
-                print(comparison.line)
+                let comparison = TruthComparison(
+                    sessions: report.sessions, truth: truth, runId: runId, originNs: outcome.originNs)
+                for line in comparison.lines { print(line) }
                 accuracy = comparison
             } catch {
                 print("accuracy: cannot read the agent's ground truth \(truthPath): \(error)")
@@ -164,8 +176,8 @@ struct RunCommand: AsyncParsableCommand {
         if outcome.aborted { print("run aborted by the user; what was measured is kept (status aborted)") }
         let everyCallFailed = !report.sessions.isEmpty && report.sessions.allSatisfy { $0.outcome.isError }
         return Verdict(
-            accuracy: accuracy,
-            failed: outcome.invalidReason != nil || gates.contains(where: { !$0.passed }) || everyCallFailed
+            accuracy: accuracy, invalidReason: invalidReason,
+            failed: invalidReason != nil || gates.contains(where: { !$0.passed }) || everyCallFailed
                 || outcome.aborted)
     }
 

@@ -2,38 +2,80 @@ import ChorusAgent
 import ChorusCore
 import Foundation
 
-/// How far what callers measured is from what the reference agent did, per turn (the harness's error margin).
+/// How far what callers measured is from what the reference agent did, per turn (the harness's error margin),
+/// over every cell: on an impaired cell the expected TTFA adds the delays the harness's link gave the end of speech
+/// and the first audio (`TruthPair.expectedMs`).
 struct TruthComparison {
-    var matched: Int
-    /// Measured turns with no truth record within `TruthJoin.windowNs`: an agent that far behind, or a split turn.
-    var unmatched: Int
-    var errors: LatencySummary
-    var absErrors: LatencySummary
-    /// Caller sent its end of speech → agent took it in (the agent's part of the error).
-    var eosArrival: LatencySummary
-    /// Agent sent its first audio → caller took it in (the harness's part).
-    var firstAudioArrival: LatencySummary
+    /// The comparison of one cell (transport/profile) or of the whole run.
+    struct Part {
+        var matched: Int
+        /// Measured turns with no truth record within `TruthJoin.windowNs`: an agent that far behind, or a split turn.
+        var unmatched: Int
+        /// Measured turns with no exact expectation: the link dropped the end of speech or the first reply frame.
+        var notComparable: Int
+        var errors: LatencySummary
+        var absErrors: LatencySummary
+        /// Link delivered the end of speech → agent took it in (the agent's part of the error).
+        var eosArrival: LatencySummary
+        /// Agent sent its first audio (plus the link's delay) → caller took it in (the harness's part).
+        var firstAudioArrival: LatencySummary
 
-    /// Pairs turns with the agent's truth (`TruthJoin`); error = measured TTFA − agent latency.
-    init(sessions: [SessionResult], truth: [TruthRecord], runId: String, originNs: Int64) {
-        let pairs = TruthJoin.pairs(sessions: sessions, truth: truth, runId: runId, originNs: originNs)
-        self.matched = pairs.count
-        self.unmatched = sessions.reduce(0) { $0 + $1.turns.count { $0.ttfaMs != nil && $0.eosMs != nil } } - pairs.count
-        self.errors = LatencySummary(pairs.map(\.errorMs))
-        self.absErrors = LatencySummary(pairs.map { abs($0.errorMs) })
-        self.eosArrival = LatencySummary(pairs.map(\.eosArrivalMs))
-        self.firstAudioArrival = LatencySummary(pairs.map(\.firstAudioArrivalMs))
+        init(sessions: [SessionResult], pairs: [TruthPair]) {
+            let measured = sessions.reduce(0) { $0 + $1.turns.count { $0.ttfaMs != nil && $0.eosMs != nil } }
+            let comparable = sessions.reduce(0) { $0 + $1.turns.count(where: TruthJoin.isComparable) }
+            self.matched = pairs.count
+            self.notComparable = measured - comparable
+            self.unmatched = comparable - pairs.count
+            self.errors = LatencySummary(pairs.map(\.errorMs))
+            self.absErrors = LatencySummary(pairs.map { abs($0.errorMs) })
+            self.eosArrival = LatencySummary(pairs.map(\.eosArrivalMs))
+            self.firstAudioArrival = LatencySummary(pairs.map(\.firstAudioArrivalMs))
+        }
     }
 
-    var line: String {
-        guard self.matched > 0, let p50 = self.errors.p50, let abs99 = self.absErrors.p99, let absMax = self.absErrors.max,
-            let up99 = self.eosArrival.p99, let down99 = self.firstAudioArrival.p99
-        else { return "accuracy: no turns matched the agent's ground truth" }
+    var overall: Part
+    /// Per cell, keyed `transport/profile`, in the order cells first appear.
+    var cells: [(cell: String, part: Part)]
+
+    /// Pairs turns with the agent's truth (`TruthJoin`); error = measured TTFA − expected TTFA.
+    init(sessions: [SessionResult], truth: [TruthRecord], runId: String, originNs: Int64) {
+        var order: [String] = []
+        var byCell: [String: [SessionResult]] = [:]
+        for s in sessions {
+            let key = "\(s.transport)/\(s.networkProfile)"
+            if byCell[key] == nil { order.append(key) }
+            byCell[key, default: []].append(s)
+        }
+        var all: [TruthPair] = []
+        self.cells = order.map { key in
+            let cellSessions = byCell[key] ?? []
+            let pairs = TruthJoin.pairs(sessions: cellSessions, truth: truth, runId: runId, originNs: originNs)
+            all += pairs
+            return (key, Part(sessions: cellSessions, pairs: pairs))
+        }
+        self.overall = Part(sessions: sessions, pairs: all)
+    }
+
+    /// The whole run's line, then one line per cell when there is more than one.
+    var lines: [String] {
+        var lines = [Self.line(self.overall, label: "accuracy vs agent ground truth")]
+        if self.cells.count > 1 {
+            lines += self.cells.map { Self.line($0.part, label: "  \($0.cell)") }
+        }
+        return lines
+    }
+
+    static func line(_ part: Part, label: String) -> String {
+        var extras: [String] = []
+        if part.unmatched > 0 { extras.append("\(part.unmatched) more with no agent record within 1 s") }
+        if part.notComparable > 0 { extras.append("\(part.notComparable) not comparable: the link lost their frame") }
+        let more = extras.isEmpty ? "" : ", " + extras.joined(separator: ", ")
+        guard part.matched > 0, let p50 = part.errors.p50, let abs99 = part.absErrors.p99, let absMax = part.absErrors.max,
+            let up99 = part.eosArrival.p99, let down99 = part.firstAudioArrival.p99
+        else { return "\(label): no turns matched the agent's ground truth\(more)" }
         return String(
-            format: "accuracy vs agent ground truth (%d turns%@): error p50 %+.2f ms, |error| p99 %.2f ms, max %.2f ms;"
-                + " end of speech reached the agent %.2f ms p99 after it was sent, its first audio reached the caller"
-                + " %.2f ms p99 after",
-            self.matched, self.unmatched > 0 ? ", \(self.unmatched) more with no agent record within 1 s" : "",
-            p50, abs99, absMax, up99, down99)
+            format: "%@ (%d turns%@): error p50 %+.2f ms, |error| p99 %.2f ms, max %.2f ms; end of speech reached the"
+                + " agent %.2f ms p99 after the link delivered it, its first audio reached the caller %.2f ms p99 after",
+            label, part.matched, more, p50, abs99, absMax, up99, down99)
     }
 }

@@ -50,3 +50,36 @@ struct TruthJoinTests {
         #expect(TruthJoin.pairs(sessions: [s], truth: truth, runId: "r", originNs: self.originNs).isEmpty)
     }
 }
+
+@Suite("Ground truth through the impaired link")
+struct TruthThroughImpairmentTests {
+    @Test func theLinksDelaysAreAddedToTheAgentsLatencyAndBadFramesLeftOut() {
+        let origin: Int64 = 1_000_000_000
+        // The caller sent its end of speech at 2 s; the link delayed it 45.3 ms; the agent answered 300 ms after
+        // taking it in 0.2 ms later; the link delayed the first reply frame 48.1 ms; the caller measured 393.9 ms.
+        let eosReceived = origin + 2_045_500_000
+        let truth = [
+            TruthRecord(
+                session: "r-0", turn: 0, eosSource: "vad", eosReceivedNs: eosReceived, scriptedLatencyMs: 300,
+                firstReplySentNs: eosReceived + 300_000_000)
+        ]
+        var good = TurnResult(turnIndex: 0, utterance: "u", eosMs: 2_000, ttfaMs: 393.9, outcome: .ok)
+        good.eosUpDelayMs = 45.3
+        good.firstAudioDownDelayMs = 48.1
+        var dropped = good
+        dropped.turnIndex = 1
+        dropped.eosUpDelayMs = nil
+        let s = SessionResult(
+            callerIndex: 0, sessionIndex: 0, transport: "websocket", dialect: "chorus", codec: "pcm16/16000",
+            networkProfile: "4g", intendedStartMs: 0, startedMs: 0, connectMs: 1, endedMs: 9_000, outcome: .ok,
+            error: nil, turns: [good, dropped])
+        let pairs = TruthJoin.pairs(sessions: [s], truth: truth, runId: "r", originNs: origin)
+        #expect(pairs.count == 1)
+        let pair = pairs[0]
+        #expect(abs(pair.expectedMs - 393.4) < 1e-6)
+        #expect(abs(pair.errorMs - 0.5) < 1e-6)
+        #expect(abs(pair.eosArrivalMs - 0.2) < 1e-6)
+        #expect(abs(pair.firstAudioArrivalMs - 0.3) < 1e-6)
+        #expect(!TruthJoin.isComparable(dropped))
+    }
+}
