@@ -6,8 +6,9 @@ extension HTMLReport {
             + "<title>\(HTML.escape(title))</title>"
     }
 
+    /// What stands where a chart has nothing to draw; `no-chart` lets a reader (or a browser check) find it.
     static func emptyChart(_ message: String) -> String {
-        "<p class=\"empty\">\(HTML.escape(message))</p>"
+        "<p class=\"empty no-chart\">\(HTML.escape(message))</p>"
     }
 
     /// Lays the legend out in rows above the plot area, moving the plot's top down to make room.

@@ -17,6 +17,9 @@ extension HTMLReport {
         .top .brand { color: var(--accent); font-weight: 600; letter-spacing: .04em; text-transform: uppercase; font-size: 12px; }
         h1 { margin: 4px 0 12px; font-size: 28px; line-height: 1.2; word-break: break-word; }
         h2 { margin: 0 0 6px; font-size: 17px; }
+        h3 { margin: 18px 0 4px; font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase;
+          letter-spacing: .04em; }
+        .note + h3 { margin-top: 0; }
         .meta { display: flex; flex-wrap: wrap; gap: 6px 22px; margin: 0 0 16px; }
         .meta div { display: flex; gap: 6px; align-items: baseline; }
         .meta dt { color: var(--muted); font-size: 12px; }
@@ -32,7 +35,9 @@ extension HTMLReport {
           box-shadow: 0 2px 10px rgba(198,40,40,.35); }
         .invalid strong { display: block; font-size: 22px; letter-spacing: .01em; }
         .invalid span { opacity: .92; }
-        .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(112px, 1fr)); gap: 10px; margin-bottom: 16px; }
+        /* Four to a row: eight in one row leave a value like "12716.0 ms" wider than its tile. */
+        .tiles { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 10px; margin-bottom: 16px; }
+        @media (max-width: 560px) { .tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
         .tile { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px;
           border-top: 3px solid var(--accent); }
         .tile.good { border-top-color: var(--good); } .tile.bad { border-top-color: var(--bad); }
@@ -53,8 +58,12 @@ extension HTMLReport {
         table.num thead th:not(:first-child) { text-align: right; }
         table.num thead th.l { text-align: left; }
         table.num thead th.c, table.gates td:last-child { text-align: center; }
+        table.compact { font-size: 13px; }
         table.compact th, table.compact td { padding: 6px 7px; }
-        table.compact thead th { white-space: normal; vertical-align: bottom; }
+        table.compact thead th { white-space: normal; vertical-align: bottom; letter-spacing: 0; }
+        table.cells tbody th { white-space: normal; }
+        table.cells .sub { display: block; color: var(--muted); font-size: 12px; font-weight: 400; text-transform: none;
+          letter-spacing: 0; white-space: nowrap; }
         td.hi, th.hi { background: rgba(78,121,167,.08); font-weight: 600; }
         tr.total th, tr.total td { font-weight: 600; border-bottom: none; }
         tr.fail th, tr.fail td { background: var(--bad-bg); }
@@ -80,9 +89,32 @@ extension HTMLReport {
         svg.chart .band { stroke: none; opacity: .14; }
         svg.chart .dot { stroke: var(--card); stroke-width: 1.5; }
         details { margin: 6px 0; } summary { cursor: pointer; color: var(--accent); }
-        pre { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 12px; overflow-x: auto;
-          max-height: 420px; }
+        pre { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 12px; overflow-y: auto;
+          max-height: 420px; white-space: pre-wrap; overflow-wrap: anywhere; }
         footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 24px; }
+        /* Paper: light colours, full width, no scroll areas (they would clip), nothing split across a page. */
+        @media print {
+          :root { --bg: #fff; --card: #fff; --ink: #000; --muted: #555; --line: #ccc; --grid: #e6e6e6;
+            --good: #2e7d32; --good-bg: #e7f4e8; --bad: #c62828; --bad-bg: #fdecec; --warn: #b26a00; }
+          * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          body { font-size: 11px; }
+          .note { font-size: 10.5px; }
+          main { max-width: none; padding: 0; }
+          .card { overflow: visible; padding: 10px 12px; margin-bottom: 10px; break-inside: avoid; }
+          #scenario { break-inside: auto; }
+          h2, h3 { break-after: avoid; }
+          .tiles { gap: 6px; }
+          .tile .value { font-size: 18px; }
+          table, table.compact { font-size: 10.5px; }
+          thead th { font-size: 9px; letter-spacing: 0; }
+          table.cells .sub { font-size: 9.5px; }
+          th, td, table.compact th, table.compact td { padding: 3px 5px; }
+          svg.chart { max-width: 100%; }
+          summary { color: var(--ink); }
+          /* Paper cannot be clicked: the scenario and configuration print expanded (where the browser allows it). */
+          details::details-content { content-visibility: visible; display: block; }
+          pre { overflow: visible; max-height: none; }
+        }
 
         """
 }

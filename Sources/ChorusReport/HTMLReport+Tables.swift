@@ -66,24 +66,42 @@ extension HTMLReport {
         return html + "; interrupted turns are not counted as attempted.</p>"
     }
 
-    static func cellsTable(_ report: RunReport) -> String {
-        var html = "<table class=\"num compact\"><thead><tr><th>transport</th><th class=\"l\">dialect</th>"
-        html += "<th class=\"l\">codec</th><th class=\"l\">network</th>"
-        html += "<th>sessions</th><th>turns ok</th><th>errors</th><th>TTFA p50</th><th class=\"hi\">TTFA p95</th>"
-        html += "<th>TTFA p99</th><th>audible p95</th><th>v2v p95</th><th>connect p95</th><th>stalls / min</th>"
-        html += "<th>eff. loss ↓</th><th>loss ↑</th><th>jitter ↓</th><th>MOS</th>"
-        html += "</tr></thead><tbody>"
-        for key in report.cellKeys {
-            guard let c = report.cells[key] else { continue }
-            html += "<tr>" + key.dimensions.map { "<th>\(HTML.escape($0))</th>" }.joined()
+    /// The cells side by side in two tables that each fit the page: what the caller waited for, then what the network
+    /// did to the audio.
+    static func cellsTables(_ report: RunReport) -> String {
+        let cells = report.cellKeys.compactMap { key in report.cells[key].map { (key, $0) } }
+        var html = "<h3>Latency</h3>"
+        html += Self.cellsHead(
+            "<th>sessions</th><th>turns ok</th><th>errors</th><th>TTFA p50</th><th class=\"hi\">TTFA p95</th>"
+                + "<th>TTFA p99</th><th>audible p95</th><th>v2v p95</th><th>connect p95</th><th>stalls / min</th>")
+        for (key, c) in cells {
+            html += Self.cellRow(key)
             html += "<td>\(c.sessionCount)</td><td>\(c.okTurns) / \(c.attemptedTurns)</td><td>\(HTML.percent(c.errorRatePct))</td>"
             html += "<td>\(HTML.ms(c.ttfa.p50))</td><td class=\"hi\">\(HTML.ms(c.ttfa.p95))</td><td>\(HTML.ms(c.ttfa.p99))</td>"
             html += "<td>\(HTML.ms(c.ttfaAudible.p95))</td><td>\(HTML.ms(c.voiceToVoice.p95))</td>"
-            html += "<td>\(HTML.ms(c.connect.p95))</td><td>\(Fixed.format(c.stallsPerMinute, 2, placeholder: "—"))</td>"
+            html += "<td>\(HTML.ms(c.connect.p95))</td><td>\(Fixed.format(c.stallsPerMinute, 2, placeholder: "—"))</td></tr>"
+        }
+        html += "</tbody></table><h3>Network</h3>"
+        html += Self.cellsHead(
+            "<th>effective loss ↓</th><th>loss ↑</th><th>jitter ↓ (ms)</th><th>MOS</th>")
+        for (key, c) in cells {
+            html += Self.cellRow(key)
             html += "<td>\(HTML.percent(c.effectiveLossDownPct))</td><td>\(HTML.percent(c.lossUpPct))</td>"
             html += "<td>\(HTML.ms(c.jitterDownMs))</td><td>\(Fixed.format(c.mosDown, 2, placeholder: "—"))</td></tr>"
         }
         return html + "</tbody></table>"
+    }
+
+    // Dialect and codec go under the transport, not in columns of their own, so the latency half fits a sheet of paper.
+    private static func cellsHead(_ metrics: String) -> String {
+        "<table class=\"num compact cells\"><thead><tr><th>transport<span class=\"sub\">dialect · codec</span></th>"
+            + "<th class=\"l\">network</th>\(metrics)</tr></thead><tbody>"
+    }
+
+    private static func cellRow(_ key: CellKey) -> String {
+        let sub = HTML.escape("\(key.dialect) · \(key.codec)")
+        return "<tr><th>\(HTML.escape(key.transport))<span class=\"sub\">\(sub)</span></th>"
+            + "<th>\(HTML.escape(key.networkProfile))</th>"
     }
 
     private static func share(_ part: Int, _ whole: Int) -> String {

@@ -36,7 +36,7 @@ public enum HTMLReport {
                 "Cells", id: "cells",
                 note: "One row per network profile and transport (with its dialect and codec), transports of a profile "
                     + "side by side; the TTFA charts above draw one line per cell. ↓ agent → caller, ↑ caller → agent.",
-                body: Self.cellsTable(report))
+                body: Self.cellsTables(report))
         }
         let drift = Self.turnIndexChart(report)
         html += Self.section(
