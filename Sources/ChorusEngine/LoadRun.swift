@@ -15,7 +15,7 @@ public final class LoadRun: Sendable {
     public let runId: String
     private let group: any EventLoopGroup
     private let registry = CallRegistry()
-    private let counters = NIOLockedValueBox((nextSession: 0, running: 0, dropped: 0))
+    private let gate: SessionGate
     private let stoppedByUser = NIOLockedValueBox(false)
     public let progress = RunProgress()
     /// Calls that may be in progress at once before the open-file limit is reached; nil for no limit.
@@ -39,6 +39,7 @@ public final class LoadRun: Sendable {
     ) {
         precondition(!cells.isEmpty, "a run needs at least one cell")
         self.maxOpenCalls = maxOpenCalls
+        self.gate = SessionGate(maxOpenCalls: maxOpenCalls)
         self.scenario = scenario
         self.cells = cells
         self.runId = runId
@@ -90,7 +91,7 @@ public final class LoadRun: Sendable {
         for s in stats {
             try? await s.eventLoop.submit { s.stopLagProbe() }.get()
         }
-        totals.droppedSessions = self.counters.withLockedValue { $0.dropped }
+        totals.droppedSessions = self.gate.dropped
         return Outcome(
             aborted: self.stoppedByUser.withLockedValue { $0 },
             invalidReason: HarnessMonitor.verdict(totals, harness: self.scenario.harness), totals: totals,
@@ -145,25 +146,19 @@ public final class LoadRun: Sendable {
         var arrivals = OpenArrivals(
             ratePerSecond: rate, process: self.scenario.load.arrivals,
             durationNs: Int64((self.scenario.load.durationMs ?? 0) * 1e6), seed: self.scenario.seed)
-        let cap = self.scenario.load.maxConcurrency ?? Int.max
         await withTaskGroup(of: Void.self) { group in
             var caller = 0
             while let offset = arrivals.next() {
                 let intendedNs = originNs + offset
                 guard await self.sleep(until: intendedNs) else { break }
-                let admitted = self.counters.withLockedValue { c -> Bool in
-                    guard c.running < cap else {
-                        c.dropped += 1
-                        return false
-                    }
-                    return true
-                }
+                // Admitted here, not in the task: the session counts as running before the next arrival is checked.
+                let admission = self.gate.admit(maxConcurrency: self.scenario.load.maxConcurrency)
                 let slot = caller
                 caller += 1
-                if admitted {
-                    group.addTask { await self.runSession(caller: slot, intendedNs: intendedNs, context: context) }
+                if case .admitted = admission {
+                    group.addTask { await self.run(admission, caller: slot, intendedNs: intendedNs, context: context) }
                 } else {
-                    await self.recordDropped(caller: slot, intendedNs: intendedNs, context: context)
+                    await self.run(admission, caller: slot, intendedNs: intendedNs, context: context)
                 }
             }
         }
@@ -179,28 +174,33 @@ public final class LoadRun: Sendable {
     }
 
     private func runSession(caller: Int, intendedNs: Int64, context: SessionContext) async {
-        let (index, admitted) = self.counters.withLockedValue { c -> (Int, Bool) in
-            defer { c.nextSession += 1 }
-            if let cap = self.maxOpenCalls, c.running >= cap { return (c.nextSession, false) }
-            c.running += 1
-            return (c.nextSession, true)
-        }
-        let cell = self.cells[index % self.cells.count]
-        guard admitted else {
-            let now = Self.nowNs()
-            let result = self.sessionResult(
-                cell: cell, caller: caller, index: index, intendedNs: intendedNs, origin: context.planner.originNs,
-                startedNs: now, connectNs: nil, endedNs: now, outcome: .connectFailed,
+        await self.run(self.gate.admit(), caller: caller, intendedNs: intendedNs, context: context)
+    }
+
+    /// Plays an admitted session, or stores one the gate turned away.
+    private func run(_ admission: SessionGate.Admission, caller: Int, intendedNs: Int64, context: SessionContext) async {
+        switch admission {
+        case .admitted(let index):
+            await self.play(index: index, caller: caller, intendedNs: intendedNs, context: context)
+        case .overConcurrency(let index):
+            await self.recordNotStarted(
+                index: index, caller: caller, intendedNs: intendedNs, context: context, outcome: .dropped,
+                error: "not started: \(self.scenario.load.maxConcurrency ?? 0) sessions already in progress"
+                    + " (load.max_concurrency)")
+        case .overOpenFiles(let index):
+            await self.recordNotStarted(
+                index: index, caller: caller, intendedNs: intendedNs, context: context, outcome: .connectFailed,
                 error: "not started: the open-file limit leaves room for \(self.maxOpenCalls ?? 0) calls at once;"
-                    + " raise it with `ulimit -n`",
-                turns: [])
-            self.progress.add(result)
-            await context.onSession(result)
-            return
+                    + " raise it with `ulimit -n`")
         }
+    }
+
+    private func play(index: Int, caller: Int, intendedNs: Int64, context: SessionContext) async {
+        let cell = self.cells[index % self.cells.count]
         var plan = context.planner.plan(callerIndex: caller, sessionIndex: index)
         plan.link = cell.profile.name == "clean" ? nil : cell.profile
         if cell.transport == "rtp" { plan.responseEndSilenceNs = 600_000_000 }
+        if let link = plan.link { plan.ttfaFloorNs = Int64(link.ttfaFloorMs(datagrams: cell.transport == "rtp") * 1e6) }
         let stats = context.stats[index % context.stats.count]
         let r: CallResult
         switch cell.target {
@@ -212,7 +212,7 @@ public final class LoadRun: Sendable {
             r = await RTPConnector.run(
                 plan: plan, remote: address, audio: audio, symmetric: symmetric, stats: stats, registry: self.registry)
         }
-        self.counters.withLockedValue { $0.running -= 1 }
+        self.gate.finish()
         let origin = context.planner.originNs
         let result = self.sessionResult(
             cell: cell, caller: caller, index: index, intendedNs: intendedNs, origin: origin, startedNs: r.startedNs,
@@ -222,18 +222,14 @@ public final class LoadRun: Sendable {
         await context.onSession(result)
     }
 
-    private func recordDropped(caller: Int, intendedNs: Int64, context: SessionContext) async {
-        let index = self.counters.withLockedValue { c -> Int in
-            defer { c.nextSession += 1 }
-            return c.nextSession
-        }
+    private func recordNotStarted(
+        index: Int, caller: Int, intendedNs: Int64, context: SessionContext, outcome: ChorusCore.Outcome, error: String
+    ) async {
         let now = Self.nowNs()
         let result = self.sessionResult(
             cell: self.cells[index % self.cells.count], caller: caller, index: index, intendedNs: intendedNs,
-            origin: context.planner.originNs, startedNs: now,
-            connectNs: nil, endedNs: now, outcome: .dropped,
-            error: "not started: \(self.scenario.load.maxConcurrency ?? 0) sessions already in progress (load.max_concurrency)",
-            turns: [])
+            origin: context.planner.originNs, startedNs: now, connectNs: nil, endedNs: now, outcome: outcome,
+            error: error, turns: [])
         self.progress.add(result)
         await context.onSession(result)
     }
