@@ -33,6 +33,11 @@ struct RunCommand: AsyncParsableCommand {
         discussion: "Automatic with the embedded agent."))
     var verifyTruth: String?
 
+    /// Rejects bad `--format` values before anything runs, so a long run cannot end without its reports.
+    func validate() throws {
+        _ = try ReportFormats.parse(self.format)
+    }
+
     func run() async throws {
         var sets = self.overrides
         if let callers { sets.append("load.callers=\(callers)") }

@@ -208,6 +208,18 @@ struct CLITests {
         #expect(r.code == 2 && r.err.contains("agent.latency"))
     }
 
+    @Test("a bad --format value exits 2 before the run starts, naming the value and the allowed ones")
+    func badFormatIsRejectedBeforeTheRun() throws {
+        let dir = Self.tempDir()
+        let db = "\(dir)/f.sqlite"
+        let r = try Self.chorus(["run", "Scenarios/quickstart.yaml", "--db", db, "--out", "\(dir)/r", "--format", "html,pdf"])
+        #expect(r.code == 2, "\(r.out)\n\(r.err)")
+        #expect(r.err.contains("--format") && r.err.contains("'pdf'") && r.err.contains("csv, html, json"), "\(r.err)")
+        #expect(!r.err.contains("'html'"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: db), "the run started")
+        #expect(!r.out.contains("chorus run "), "\(r.out)")
+    }
+
     @Test("an unreachable target records connect_failed sessions and exits 1", .timeLimit(.minutes(1)))
     func unreachableTargetIsRecorded() throws {
         let dir = Self.tempDir()
