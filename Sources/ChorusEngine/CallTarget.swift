@@ -24,7 +24,8 @@ public enum CallTarget: Sendable {
     public var description: String {
         switch self {
         case .webSocket(let endpoint, _, let options): return options.redact(endpoint.description)
-        case .rtp(let address, _, _): return "rtp://\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+        case .rtp(let address, _, _):
+            return "rtp://\(HostPort(host: address.ipAddress ?? "?", port: address.port ?? 0))"
         }
     }
 }

@@ -15,7 +15,7 @@ public struct Scenario: Sendable, Codable, Hashable {
         public var codec: String = "pcm16/16000"
         /// `message`: send an explicit end-of-turn message; `vad`: rely on the agent's voice activity detection.
         public var endOfTurn: String = "message"
-        /// RTP: the agent's `host:port`; nil starts the embedded reference agent.
+        /// RTP: the agent's `host:port` or `[IPv6]:port` (`HostPort`); nil starts the embedded reference agent.
         public var address: String?
         /// RTP payload type; nil for the codec's usual one (111 Opus, 0 PCMU).
         public var payloadType: Int?

@@ -157,12 +157,15 @@ struct ScenarioValidator {
         for (section, dialect) in [("openai", "openai-realtime"), ("twilio", "twilio")] where t[section] != nil && s.target.dialect != dialect {
             self.problem(t, "target.\(section)", "applies to dialect \(dialect) only (this target's dialect is \(s.target.dialect))")
         }
-        if let v = t["address"], let a = self.string(v, "target.address") {
-            let parts = a.split(separator: ":")
-            if parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port) {
+        if let v = t["address"] {
+            switch v {
+            case .scalar(let a, _) where HostPort(parsing: a) != nil:
                 s.target.address = a
-            } else {
-                self.problem(v, "target.address", "'\(a)' is not host:port")
+            case .scalar(let a, _):
+                self.problem(v, "target.address", "'\(a)' is not \(HostPort.expectedForm)")
+            case .sequence, .mapping:
+                // YAML reads an unquoted bracket as the start of a list.
+                self.problem(v, "target.address", "expected \(HostPort.expectedForm) (quote an IPv6 one: \"[::1]:4000\")")
             }
         }
         if let v = t["payload_type"] { s.target.payloadType = self.int(v, "target.payload_type", min: 0, max: 127) }
@@ -176,7 +179,7 @@ struct ScenarioValidator {
                 v, "target.max_message_size", min: 1, max: WebSocketClientOptions.maxMessageSizeCeiling)
         }
         if s.target.transport == "rtp" && t["url"] != nil {
-            self.problem(t, "target.url", "RTP targets take target.address (host:port), not a URL")
+            self.problem(t, "target.url", "RTP targets take target.address (host:port or [IPv6]:port), not a URL")
         }
     }
 

@@ -30,8 +30,10 @@ enum TargetFactory {
             let address: SocketAddress
             do {
                 if let a = t.address, scenario.target.transport == "rtp" {
-                    let parts = a.split(separator: ":")
-                    address = try SocketAddress.makeAddressResolvingHost(String(parts[0]), port: Int(parts[1]) ?? 0)
+                    guard let hostPort = HostPort(parsing: a) else {
+                        throw CLIError("\(scenario.path): target.address: '\(a)' is not \(HostPort.expectedForm)")
+                    }
+                    address = try SocketAddress.makeAddressResolvingHost(hostPort.host, port: hostPort.port)
                 } else {
                     guard let port = embeddedAgent?.rtpPort else { throw CLIError("the embedded agent has no RTP port") }
                     address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
