@@ -27,7 +27,9 @@ public struct TwilioDialect: CallerDialect {
     ///   - customParameters: `start.customParameters` (TwiML `<Parameter>`s).
     ///   - accountSid: the `AC…` SID every call uses; nil draws one per call.
     public init(utterances: [Utterance], customParameters: [String: String] = [:], accountSid: String? = nil) throws {
-        self.audio = SharedAudio(utterances: utterances, sampleRate: 8000, encoding: .muLaw, opcode: 0x1)
+        // Every media message carries per-call sequence numbers and timestamps, so none is shared: a raw µ-law
+        // frame can never stand in for one.
+        self.audio = SharedAudio(perFrame: utterances, sampleRate: 8000, encoding: .muLaw)
         var frames: [[UInt8]] = []
         var offsets: [Int] = []
         for clip in self.audio.clips {
