@@ -11,10 +11,13 @@ extension Utterance {
     /// - Parameters:
     ///   - path: the audio file.
     ///   - sampleRate: the rate to stream at; a multiple of 50 (8000, 16000, 24000, 48000 …).
-    ///   - speechThresholdDBFS: the 10 ms RMS level that counts as speech (see `SpeechDetector`).
+    ///   - speechThresholdDBFS: the RMS level of a window that counts as speech (see `SpeechDetector`).
+    ///   - speechWindowMs: the length of those windows.
     /// - Throws: `AudioError` naming `path`: `.fileNotFound`, `.unreadableFile` (with libsndfile's reason),
     ///   `.emptyAudio`, `.noSpeech`, `.unsupportedSampleRate`, or `.resampling`.
-    public static func load(path: String, sampleRate: Int, speechThresholdDBFS: Double = -40) throws -> Utterance {
+    public static func load(
+        path: String, sampleRate: Int, speechThresholdDBFS: Double = -40, speechWindowMs: Int = 10
+    ) throws -> Utterance {
         guard sampleRate > 0, sampleRate % 50 == 0 else {
             throw AudioError(
                 .unsupportedSampleRate,
@@ -38,6 +41,7 @@ extension Utterance {
         let pcm = floats.map { $0.isFinite ? Int16(clamping: Int(($0 * 32768).rounded())) : 0 }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         return try Utterance(
-            name: name, source: path, sampleRate: sampleRate, samples: pcm, threshold: speechThresholdDBFS)
+            name: name, source: path, sampleRate: sampleRate, samples: pcm, threshold: speechThresholdDBFS,
+            windowMs: speechWindowMs)
     }
 }

@@ -20,12 +20,16 @@ public struct Utterance: Sendable, Hashable {
     ///   - name: what to call the clip in results and errors.
     ///   - sampleRate: samples per second; it must be a multiple of 50 so that 20 ms is a whole number of samples.
     ///   - samples: mono PCM16.
-    ///   - speechThresholdDBFS: the 10 ms RMS level that counts as speech.
+    ///   - speechThresholdDBFS: the RMS level of a window that counts as speech.
+    ///   - speechWindowMs: the length of those windows.
     /// - Throws: `AudioError` `.unsupportedSampleRate`, `.emptyAudio`, or `.noSpeech` when everything is quieter
     ///   than the threshold.
-    public init(name: String, sampleRate: Int, samples: [Int16], speechThresholdDBFS: Double = -40) throws {
+    public init(
+        name: String, sampleRate: Int, samples: [Int16], speechThresholdDBFS: Double = -40, speechWindowMs: Int = 10
+    ) throws {
         try self.init(
-            name: name, source: name, sampleRate: sampleRate, samples: samples, threshold: speechThresholdDBFS)
+            name: name, source: name, sampleRate: sampleRate, samples: samples, threshold: speechThresholdDBFS,
+            windowMs: speechWindowMs)
     }
 
     /// Creates an utterance whose speech bounds are already known.
@@ -43,7 +47,7 @@ public struct Utterance: Sendable, Hashable {
     }
 
     /// `source` names the clip in errors: the file path when loading, else the name.
-    init(name: String, source: String, sampleRate: Int, samples: [Int16], threshold: Double) throws {
+    init(name: String, source: String, sampleRate: Int, samples: [Int16], threshold: Double, windowMs: Int) throws {
         guard sampleRate > 0, sampleRate % 50 == 0 else {
             throw AudioError(
                 .unsupportedSampleRate,
@@ -53,8 +57,12 @@ public struct Utterance: Sendable, Hashable {
         guard !samples.isEmpty else {
             throw AudioError(.emptyAudio, "\(source): the audio holds no samples")
         }
-        guard let speech = SpeechDetector.speechBounds(samples, sampleRate: sampleRate, thresholdDBFS: threshold) else {
-            throw AudioError(.noSpeech, "\(source): no speech found, every 10 ms window is below \(threshold) dBFS")
+        guard
+            let speech = SpeechDetector.speechBounds(
+                samples, sampleRate: sampleRate, thresholdDBFS: threshold, windowMs: windowMs)
+        else {
+            throw AudioError(
+                .noSpeech, "\(source): no speech found, every \(windowMs) ms window is below \(threshold) dBFS")
         }
         self.init(name: name, sampleRate: sampleRate, samples: samples, speech: speech)
     }

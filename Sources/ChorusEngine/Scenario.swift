@@ -99,6 +99,11 @@ public struct Scenario: Sendable, Codable, Hashable {
         public var responseTimeoutMs: Double = 10_000
         public var audibleThresholdDBFS: Double = -45
         public var stallThresholdMs: Double = 100
+        /// An utterance's speech ends in the last window of `speechWindowMs` whose RMS reaches this level
+        /// (docs/end-of-speech.md).
+        public var speechThresholdDBFS: Double = -40
+        /// The window length of the end-of-speech rule, whole milliseconds.
+        public var speechWindowMs: Int = 10
     }
 
     public struct Harness: Sendable, Codable, Hashable {

@@ -11,7 +11,8 @@ import Foundation
 /// `target.{url, transport, dialect, codec, end_of_turn, max_message_size}`,
 /// `agent.{latency, jitter, drift, hangover, reply, fragment}`,
 /// `load.{callers, ramp, duration, connect_timeout}`,
-/// `session.{turns, think_time, utterances, response_timeout, audible_threshold, stall_threshold}`,
+/// `session.{turns, think_time, utterances, response_timeout, audible_threshold, stall_threshold, speech_threshold,
+/// speech_window}`,
 /// `harness.{max_send_late_p99, max_send_late, threads}`,
 /// `thresholds.{<metric>.<stat>: "<op> <value>"}`.
 struct ScenarioValidator {
@@ -32,7 +33,10 @@ struct ScenarioValidator {
         "target.twilio": ["custom_parameters", "account_sid"],
         "agent": ["latency", "jitter", "drift", "hangover", "reply", "fragment"],
         "load": ["callers", "ramp", "duration", "connect_timeout", "arrival_rate", "arrivals", "max_concurrency", "stages"],
-        "session": ["turns", "think_time", "utterances", "response_timeout", "audible_threshold", "stall_threshold"],
+        "session": [
+            "turns", "think_time", "utterances", "response_timeout", "audible_threshold", "stall_threshold",
+            "speech_threshold", "speech_window",
+        ],
         "harness": ["max_send_late_p99", "max_send_late", "max_loop_lag_p999", "threads"],
     ]
     static let transports = ["websocket", "rtp"]
@@ -263,10 +267,19 @@ struct ScenarioValidator {
         }
         if let v = ss["response_timeout"] { s.session.responseTimeoutMs = self.duration(v, "session.response_timeout", positive: true) ?? s.session.responseTimeoutMs }
         if let v = ss["stall_threshold"] { s.session.stallThresholdMs = self.duration(v, "session.stall_threshold", positive: true) ?? s.session.stallThresholdMs }
-        if let v = ss["audible_threshold"], let text = self.string(v, "session.audible_threshold") {
-            let number = text.lowercased().replacingOccurrences(of: "dbfs", with: "").trimmingCharacters(in: .whitespaces)
-            if let db = Double(number), db <= 0 { s.session.audibleThresholdDBFS = db } else {
-                self.problem(v, "session.audible_threshold", "'\(text)' is not a level in dBFS (expected e.g. -45)")
+        if let v = ss["audible_threshold"], let db = self.level(v, "session.audible_threshold", example: -45) {
+            s.session.audibleThresholdDBFS = db
+        }
+        if let v = ss["speech_threshold"], let db = self.level(v, "session.speech_threshold", example: -40) {
+            s.session.speechThresholdDBFS = db
+        }
+        if let v = ss["speech_window"], let text = self.string(v, "session.speech_window") {
+            if let ms = DurationParser.milliseconds(text), ms == ms.rounded(), (1...100).contains(ms) {
+                s.session.speechWindowMs = Int(ms)
+            } else {
+                self.problem(
+                    v, "session.speech_window",
+                    "'\(text)' is not a whole number of milliseconds from 1ms to 100ms (expected e.g. 10ms or 20ms)")
             }
         }
         guard let list = ss["utterances"] else {
@@ -425,6 +438,17 @@ struct ScenarioValidator {
             return nil
         }
         return ms
+    }
+
+    /// A level in dBFS (`-45`, `-45dBFS`) from -120 to 0.
+    private mutating func level(_ node: ScenarioNode, _ key: String, example: Int) -> Double? {
+        guard let text = self.string(node, key) else { return nil }
+        let number = text.lowercased().replacingOccurrences(of: "dbfs", with: "").trimmingCharacters(in: .whitespaces)
+        guard let db = Double(number), (-120...0).contains(db) else {
+            self.problem(node, key, "'\(text)' is not a level in dBFS from -120 to 0 (expected e.g. \(example))")
+            return nil
+        }
+        return db
     }
 
     private mutating func choice(_ node: ScenarioNode, _ key: String, _ allowed: [String]) -> String? {

@@ -72,7 +72,7 @@ public enum AgentHarness {
         let target: CallTarget
         if isRTP {
             let rate = scenario.target.sampleRate
-            let clips = try Fixtures.utteranceNames.map { try Utterance.load(path: Fixtures.audio($0), sampleRate: rate) }
+            let clips = try Fixtures.utteranceNames.map { try scenario.utterance(path: Fixtures.audio($0), sampleRate: rate) }
             let codec: SharedRTPAudio.Codec = scenario.target.encoding == "pcmu"
                 ? .pcmu : .opus(sampleRate: rate, bitrate: 24000, complexity: 5, fec: true)
             target = .rtp(
@@ -81,7 +81,10 @@ public enum AgentHarness {
                 symmetric: scenario.target.symmetricRTP)
         } else {
             target = try WebSocketTarget.make(
-                scenario, utterances: { rate in try Fixtures.utteranceNames.map { try Utterance.load(path: Fixtures.audio($0), sampleRate: rate) } },
+                scenario,
+                utterances: { [scenario] rate in
+                    try Fixtures.utteranceNames.map { try scenario.utterance(path: Fixtures.audio($0), sampleRate: rate) }
+                },
                 embeddedPort: port, environment: setup.environment)
         }
         let cells = scenario.network.map { profile in

@@ -73,7 +73,7 @@ enum TargetFactory {
         var clips: [Utterance] = []
         for path in scenario.session.utterances {
             do {
-                clips.append(try Utterance.load(path: path, sampleRate: sampleRate))
+                clips.append(try scenario.utterance(path: path, sampleRate: sampleRate))
             } catch {
                 problems.append("\(scenario.path): session.utterances: \(error)")
             }
