@@ -1,4 +1,4 @@
-/// How a turn or a session ended. Stored as the word in `rawValue` (design.md §3) and aggregated in reports.
+/// How a turn or a session ended. Stored as the word in `rawValue` (docs/schema.md) and aggregated in reports.
 public enum Outcome: String, Sendable, Codable, CaseIterable, Hashable {
     /// Everything the caller expected happened.
     case ok

@@ -1,4 +1,4 @@
-/// What Chorus puts in the GA `session.update` it sends right after `session.created` (protocols.md §1.3).
+/// What Chorus puts in the GA `session.update` it sends right after `session.created` (docs/dialects.md).
 ///
 /// Optional members left nil are omitted, so the server keeps its default for them. `model` is normally chosen by
 /// the URL (`?model=`) and cannot be changed by an update; set it only to state it explicitly.
@@ -91,7 +91,7 @@ public struct OpenAIRealtimeSessionConfiguration: Sendable, Hashable {
         self.speed = speed
     }
 
-    /// The GA `session` object, members in the order of protocols.md §1.3.
+    /// The GA `session` object, members in the order docs/dialects.md shows.
     public var json: JSONValue {
         var session: [(key: String, value: JSONValue)] = [("type", "realtime")]
         if let model = self.model { session.append(("model", .string(model))) }

@@ -10,8 +10,8 @@
 
 // Pipecat's WebSocket wire format (ProtobufFrameSerializer): one serialized `Frame` per binary WebSocket frame.
 //
-// Field numbers and types follow pipecat-ai/pipecat src/pipecat/frames/frames.proto (see
-// /work/shared/protocols.md §3.2). `InterruptionFrame` (field 5) exists only from Pipecat v1.3.0.
+// Field numbers and types follow pipecat-ai/pipecat src/pipecat/frames/frames.proto (see docs/dialects.md,
+// Pipecat). `InterruptionFrame` (field 5) exists only from Pipecat v1.3.0.
 //
 // Regenerate Sources/ChorusDialects/PipecatFrames.pb.swift with Scripts/generate-protos.sh; the generated file is
 // committed, so building Chorus never needs protoc.

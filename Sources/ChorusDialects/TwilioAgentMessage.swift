@@ -1,6 +1,6 @@
 import NIOCore
 
-/// A message a Media Streams agent sends back to "Twilio" (protocols.md §2.3).
+/// A message a Media Streams agent sends back to "Twilio" (docs/dialects.md, `twilio`).
 public enum TwilioAgentMessage: Sendable, Hashable {
     /// Agent audio to queue for playout at 8 000 bytes/s: raw µ-law, any length (20 ms frames are typical).
     case media(streamSid: String?, payload: ByteBuffer)

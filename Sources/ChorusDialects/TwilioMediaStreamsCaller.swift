@@ -1,6 +1,6 @@
 import NIOCore
 
-/// The messages Twilio sends to a Media Streams agent, written by a simulated caller (protocols.md §2.2).
+/// The messages Twilio sends to a Media Streams agent, written by a simulated caller (docs/dialects.md, `twilio`).
 ///
 /// One value per call, owned by that call's event loop: it numbers messages as Twilio does. `sequenceNumber`
 /// starts at "1" on `start` and grows by one on every later message; `media.chunk` starts at "1" and grows per

@@ -6,7 +6,7 @@ import NIOCore
 /// Watches the harness itself once a second: send lateness and event-loop lag per loop, process CPU and RSS.
 ///
 /// A run whose lateness breaks the scenario's bounds is invalid: its latencies would measure the harness, not
-/// the agent (methodology.md §1.5).
+/// the agent (docs/metrics.md, harness validity).
 public final class HarnessMonitor: Sendable {
     private let stats: [LoopStats]
     private let originNs: Int64

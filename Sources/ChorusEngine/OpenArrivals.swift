@@ -1,6 +1,6 @@
 import ChorusTransport
 
-/// Open model: sessions arrive at a rate whatever the agent does (methodology.md §1.5), on intended times
+/// Open model: sessions arrive at a rate whatever the agent does (docs/load-models.md), on intended times
 /// generated from the seed. Pure and sequential, so tests need no clock.
 public struct OpenArrivals: Sendable {
     /// How inter-arrival gaps are drawn.

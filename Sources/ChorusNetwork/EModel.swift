@@ -1,6 +1,6 @@
 import Foundation
 
-/// ITU-T G.107 E-model, simplified for VoIP (methodology §3): `R = 93.2 − Id − Ie,eff + A`, then MOS by Annex B.
+/// ITU-T G.107 E-model, simplified for VoIP (docs/network.md §4): `R = 93.2 − Id − Ie,eff + A`, then MOS by Annex B.
 ///
 /// For transmission planning, not a prediction of one call's opinion: report it as "estimated MOS-CQE (E-model)"
 /// with its inputs (delay, loss, BurstR, Ie, Bpl) and the codec's `note`.
@@ -36,7 +36,7 @@ public enum EModel {
             name: "G.711 + PLC", ie: 0, bpl: 25.1, note: "G.113 App. I, G.711 App. I PLC")
         /// G.729A (Ie 11, Bpl 19; unverified transcription of G.113).
         public static let g729a = Codec(name: "G.729A", ie: 11, bpl: 19.0, note: "G.113 App. I [unverified]")
-        /// Opus ≥ 24 kbit/s mono speech, assumed no worse than G.711 with PLC (methodology §3.4 [rec]).
+        /// Opus ≥ 24 kbit/s mono speech, assumed no worse than G.711 with PLC (this harness's choice).
         public static let opus = Codec(
             name: "Opus", ie: 0, bpl: 25.1, note: "E-model (Opus assumed ≅ G.711+PLC)")
         /// Linear PCM16 (any sample rate) without concealment, scored on the narrowband scale as G.711 without PLC.
@@ -62,10 +62,10 @@ public enum EModel {
         }
     }
 
-    /// Which delay impairment `Id` to use (methodology §3.2).
+    /// Which delay impairment `Id` to use (docs/network.md §4).
     public enum DelayFormula: String, Sendable, Hashable, Codable {
         /// Cole & Rosenbluth (2001): `Id = 0.024·d + 0.11·(d − 177.3)·H(d − 177.3)`; includes default echo, the
-        /// more conservative choice and the one used for the worked values in methodology §3.5.
+        /// more conservative choice and the one used for the worked values in docs/network.md §4.
         case simplified
         /// G.107's pure-delay term `Idd` only (perfect echo control); 0 up to 100 ms.
         case pureDelay
@@ -100,7 +100,7 @@ public enum EModel {
         }
     }
 
-    /// `Ie,eff = Ie + (95 − Ie) · Ppl / (Ppl/BurstR + Bpl)` (methodology §3.3); loss is clamped to 0–100 %.
+    /// `Ie,eff = Ie + (95 − Ie) · Ppl / (Ppl/BurstR + Bpl)` (G.107); loss is clamped to 0–100 %.
     public static func effectiveEquipmentImpairment(lossPct: Double, codec: Codec, burstRatio: Double = 1) -> Double {
         let ppl = min(100, max(0, lossPct))
         let burstR = max(1, burstRatio)
@@ -109,7 +109,7 @@ public enum EModel {
     }
 
     /// BurstR for a 2-state Markov chain with `p` = P(lost | previous received), `q` = P(received | previous lost),
-    /// at least 1 (methodology §3.3).
+    /// at least 1 (G.107).
     public static func burstRatio(p: Double, q: Double) -> Double {
         p + q > 0 ? max(1, 1 / (p + q)) : 1
     }

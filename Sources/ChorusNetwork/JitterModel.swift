@@ -91,7 +91,7 @@ struct JitterProcess: Sendable {
         }
     }
 
-    /// netem's `get_crandom`: `u_n = (1 − ρ)·v + ρ·u_{n−1}` with `v` fresh; not a true correlation (methodology §5.5).
+    /// netem's `get_crandom`: `u_n = (1 − ρ)·v + ρ·u_{n−1}` with `v` fresh; not a true correlation (docs/network.md §1.2).
     private mutating func nextCorrelatedUnit() -> Double {
         let fresh = self.random.nextUnit()
         guard self.correlation > 0 else { return fresh }

@@ -16,7 +16,7 @@ extension LinkProfile {
     /// - `base`: a built-in profile to start from (default `clean`); `description`, `source`: free text;
     /// - `loss`: percent lost, 0–100 % (`3%`); `loss_model`: `bernoulli` | `gilbert-elliott` | `none`
     ///   (default `gilbert-elliott` when `burst` is given, else `bernoulli`); `burst`: mean loss-burst length in
-    ///   packets, ≥ 1 (simple Gilbert model, methodology §5.2);
+    ///   packets, ≥ 1 (simple Gilbert model, docs/network.md §1.1);
     /// - `delay`, `jitter`: durations ≥ 0 (`40ms`, `1.5s`); `jitter_distribution`: `uniform` | `normal` | `pareto`;
     ///   `correlation`: 0–1 (or `25%`);
     /// - `reorder`, `duplicate`: percent 0–100 %;

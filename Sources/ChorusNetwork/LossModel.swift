@@ -15,7 +15,7 @@ public enum LossModel: Sendable, Codable, Hashable {
 
     /// The simple Gilbert model (`h = 0`, `k = 1`) with a given stationary loss rate and mean loss-burst length.
     ///
-    /// `r = 1/meanBurst`, `p = lossRate·r/(1 − lossRate)` (methodology §5.2; WebRTC's `avg_burst_loss_length` uses the
+    /// `r = 1/meanBurst`, `p = lossRate·r/(1 − lossRate)` (docs/network.md §1.1; WebRTC's `avg_burst_loss_length` uses the
     /// same parametrisation). A loss rate of 0 gives `.none`; `meanBurst` below 1 is treated as 1.
     /// - Parameters:
     ///   - lossRate: stationary fraction of packets lost, 0 ≤ rate < 1.
@@ -50,7 +50,7 @@ public enum LossModel: Sendable, Codable, Hashable {
         }
     }
 
-    /// The E-model's BurstR: `1/(p + r)` for Gilbert–Elliott (methodology §3.3), at least 1; 1 otherwise.
+    /// The E-model's BurstR: `1/(p + r)` for Gilbert–Elliott (G.107), at least 1; 1 otherwise.
     public var burstRatio: Double {
         switch self {
         case .none, .bernoulli: return 1

@@ -84,7 +84,7 @@ public struct NetworkProfile: Sendable, Codable, Hashable {
 }
 
 /// Periodic outages: every `intervalMs` the link drops everything for a duration drawn uniformly from
-/// `minDurationMs…maxDurationMs` (a G.1050-style link failure or a cellular handover, methodology §5.4).
+/// `minDurationMs…maxDurationMs` (a G.1050-style link failure or a cellular handover).
 ///
 /// The first outage starts at a seeded random offset within one interval of the first packet, so callers sharing
 /// a profile do not all fail at the same instant.

@@ -29,7 +29,7 @@ public struct TCPStreamStats: Sendable, Hashable, Codable {
 /// What a WebSocket (one message per segment, TCP_NODELAY) over TCP sees when the network below loses segments:
 /// nothing is lost, but a lost segment is retransmitted late and holds every later message behind it.
 ///
-/// Per message (methodology §7): the original goes through the profile's outage, loss model and bottleneck (with an
+/// Per message (docs/network.md §2): the original goes through the profile's outage, loss model and bottleneck (with an
 /// unbounded queue: congestion control keeps the backlog in the socket instead of dropping) and arrives after the
 /// one-way delay plus jitter. A lost segment is retransmitted
 /// - by RACK / fast retransmit when later segments get through: at `min(max(t₁, t + reo_wnd), t₃) + RTT`, where `t₁`

@@ -10,7 +10,7 @@ protocol PacedCaller: AnyObject {
 /// of that slot send their due frames.
 ///
 /// A timer per caller would mean 50 wake-ups per caller per second, and a wake-up costs more than sending a frame
-/// (shared/bench: ~12 µs). Callers share the 20 slots of a frame period (`PacerSlots` says which), the loop wakes
+/// (about 12 µs). Callers share the 20 slots of a frame period (`PacerSlots` says which), the loop wakes
 /// only for slots that have callers, at most 1,000 times a second whatever the load, and each caller still sends
 /// on its own absolute 20 ms grid. Confined to its loop.
 final class FramePacer: NIOScheduledCallbackHandler {

@@ -1,7 +1,7 @@
 /// Which 1 ms slot of the 20 ms frame period each caller of a loop sends in.
 ///
-/// A loop wakes once per occupied slot per period, and a wake-up costs more than the frame it sends (shared/bench:
-/// ~12 µs), so slots fill up before new ones open: a slot opens for every `callersPerSlot` callers, in an order
+/// A loop wakes once per occupied slot per period, and a wake-up costs more than the frame it sends (about
+/// 12 µs), so slots fill up before new ones open: a slot opens for every `callersPerSlot` callers, in an order
 /// that keeps the open slots evenly spread over the period. Five callers wake their loop 50 times a second, a
 /// hundred 500 times, a thousand or more 1,000 times (every slot). Each caller still sends on its own absolute grid.
 struct PacerSlots {

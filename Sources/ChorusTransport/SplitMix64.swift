@@ -1,6 +1,6 @@
 /// A tiny seeded random number generator for the hot path (SplitMix64).
 ///
-/// `SystemRandomNumberGenerator` makes a `getrandom` syscall per call (swift-notes gotcha 10); this one is a few
+/// `SystemRandomNumberGenerator` makes a `getrandom` syscall per call on Linux; this one is a few
 /// integer operations, and the same seed gives the same sequence, so runs repeat.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64

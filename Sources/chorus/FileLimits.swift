@@ -1,6 +1,6 @@
 import Foundation
 
-/// The open-file limit: each caller holds a socket, and past the limit connects hang silently (swift-notes §3).
+/// The open-file limit: each caller holds a socket, and past the limit connects hang silently.
 enum FileLimits {
     /// Descriptors kept free for everything but the calls: the database, the agent's pipes, TLS roots, and the
     /// Swift runtime, whose thread-pool monitor traps when it cannot open /proc.

@@ -100,7 +100,7 @@ struct OpenAIRealtimeCallerTests {
     }
 
     /// A manual-mode turn with barge-in: configure, speak three frames, commit, ask for the answer, then cancel
-    /// it and truncate what was heard (protocols.md §1.6 rule 3 and §1.7).
+    /// it and truncate what was heard (docs/dialects.md, barge-in).
     @Test func goldenManualTurnWithBargeIn() throws {
         let audio = try OpenAIRealtimeCaller.PreparedAudio(frames: Signals.pcm24kFrames(count: 3), format: .pcm)
         let config = OpenAIRealtimeSessionConfiguration(

@@ -5,7 +5,7 @@ import NIOCore
 import NIOWebSocket
 import Testing
 
-/// Server messages written by hand from protocols.md §1.5 and the GA SDK types.
+/// Server messages written by hand from docs/dialects.md and the GA SDK types.
 @Suite("OpenAI Realtime server events")
 struct OpenAIRealtimeDecoderTests {
     let decoder = OpenAIRealtimeDecoder()

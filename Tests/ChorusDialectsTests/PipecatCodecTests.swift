@@ -10,7 +10,7 @@ struct PipecatCodecTests {
     /// Four samples (1, 32767, -32768, -2) as PCM16 LE.
     static let fourSamples: [UInt8] = [0x01, 0x00, 0xFF, 0x7F, 0x00, 0x80, 0xFE, 0xFF]
 
-    // MARK: - Bytes written by hand from the tags in protocols.md §3.2, independent of swift-protobuf
+    // MARK: - Bytes written by hand from the tags in docs/dialects.md, independent of swift-protobuf
 
     @Test func audioIsTheHandWrittenBytes() {
         let inner: [UInt8] = [0x1A, 0x08] + Self.fourSamples + [0x20, 0x80, 0x7D] + [0x28, 0x01]  // 16000 = 80 7D

@@ -4,7 +4,7 @@ import NIOCore
 import NIOWebSocket
 import Testing
 
-/// Agent messages written by hand from protocols.md §2.3 (what Pipecat's serializer and the Twilio samples send).
+/// Agent messages written by hand from docs/dialects.md (what Pipecat's serializer and the Twilio samples send).
 @Suite("Twilio agent messages")
 struct TwilioAgentDecoderTests {
     static let sid = "MZ18ad3ab5a668481ce02b83e7395059f0"

@@ -9,7 +9,7 @@ struct EModelTests {
         #expect(abs(EModel.mos(r: 93.2) - 4.41) < 0.005)
     }
 
-    /// Worked values from methodology §3.5 (simplified Id, A = 0).
+    /// The worked values of docs/network.md §4 (simplified Id, A = 0).
     @Test(arguments: [
         (100.0, 0.0, 25.1, 1.0, 90.8, 4.36), (100, 1, 25.1, 1, 87.2, 4.26), (100, 2, 25.1, 1, 83.8, 4.16),
         (100, 5, 25.1, 1, 75.0, 3.82), (200, 2, 25.1, 1, 78.9, 3.98), (200, 2, 25.1, 2, 78.6, 3.97),
@@ -17,7 +17,7 @@ struct EModelTests {
         (100, 2, 4.3, 1, 60.6, 3.13), (100, 5, 4.3, 1, 39.7, 2.05), (200, 2, 4.3, 1, 55.7, 2.88),
         (200, 2, 4.3, 2, 50.1, 2.58), (300, 1, 4.3, 1, 54.6, 2.82),
     ])
-    func workedValuesMatchTheMethodology(
+    func workedValuesMatchTheDocumentedTable(
         delay: Double, loss: Double, bpl: Double, burst: Double, r: Double, mos: Double
     ) {
         let codec = EModel.Codec(name: "G.711", ie: 0, bpl: bpl)

@@ -38,8 +38,8 @@ struct ImpairmentLossTests {
         #expect(abs(observed - expected) / expected < 0.05, "observed \(observed), expected \(expected)")
     }
 
-    @Test func gilbertConvenienceDerivesPAndRAsMethodologyExample() {
-        // methodology §5.2: L = 2 %, b = 2 → r = 0.5, p = 0.0102, BurstR ≈ 1.96.
+    @Test func gilbertConvenienceDerivesPAndRAsTheDocumentedExample() {
+        // docs/network.md §1.1: L = 2 %, b = 2 → r = 0.5, p = 0.0102, BurstR ≈ 1.96.
         guard case .gilbertElliott(let p, let r, let h, let k) = LossModel.gilbertElliott(lossRate: 0.02, meanBurst: 2)
         else {
             Issue.record("expected a Gilbert–Elliott model")
