@@ -38,6 +38,8 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
     private var inSpeech = false
     private var lastVoicedNs: Int64 = 0
     private var lastVoicedEndMs = 0
+    /// Unvoiced audio heard since the last voiced chunk, in media time.
+    private var silentNs: Int64 = 0
     /// Turns answered so far (the next reply's turn index).
     private(set) var turn = 0
 
@@ -140,9 +142,13 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
 
     // MARK: - Listening (called by the wire)
 
-    /// One chunk of caller audio at `levelDBFS`, which arrived at `nowNs`. `mediaStartMs`/`mediaEndMs` place it on
-    /// the dialect's media clock, for the wire's speech events (OpenAI `audio_start_ms` / `audio_end_ms`).
-    func hear(levelDBFS: Double, atNs nowNs: Int64, mediaStartMs: Int = 0, mediaEndMs: Int = 0) {
+    /// One chunk of caller audio lasting `durationNs` at `levelDBFS`, which arrived at `nowNs`.
+    /// `mediaStartMs`/`mediaEndMs` place it on the dialect's media clock, for the wire's speech events (OpenAI
+    /// `audio_start_ms` / `audio_end_ms`).
+    ///
+    /// The hangover is counted in heard audio, as a frame-based VAD counts it: a stall in which no audio arrives
+    /// (TCP holding frames back behind a retransmission) is not silence.
+    func hear(levelDBFS: Double, durationNs: Int64, atNs nowNs: Int64, mediaStartMs: Int = 0, mediaEndMs: Int = 0) {
         guard self.detectsSpeech, !self.isClosing else { return }
         if levelDBFS >= self.behavior.vadThresholdDBFS {
             if !self.inSpeech {
@@ -152,7 +158,10 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
             }
             self.lastVoicedNs = nowNs
             self.lastVoicedEndMs = mediaEndMs
-        } else if self.inSpeech, nowNs - self.lastVoicedNs >= self.hangoverNs {
+            self.silentNs = 0
+        } else if self.inSpeech {
+            self.silentNs += durationNs
+            guard self.silentNs >= self.hangoverNs else { return }
             self.inSpeech = false
             if self.wire.speechStopped(mediaMs: self.lastVoicedEndMs, eosNs: self.lastVoicedNs, self) {
                 self.respond(eosNs: self.lastVoicedNs, source: "vad")

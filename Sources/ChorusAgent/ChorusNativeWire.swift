@@ -11,6 +11,8 @@ import NIOWebSocket
 final class ChorusNativeWire: AgentWire {
     private let replies: ReplyLibrary
     private var frames: [ByteBuffer]
+    /// The caller's audio rate, from its `start` (PCM16 mono).
+    private var sampleRate = 16_000
 
     let replyChunkNs: Int64 = 20_000_000
     var replyChunkCount: Int { self.frames.count }
@@ -24,7 +26,8 @@ final class ChorusNativeWire: AgentWire {
         let data = frame.unmaskedData
         if frame.opcode == .binary {
             let level = data.withUnsafeReadableBytes { AudioLevel.rmsDBFS(pcm16LE: $0) }
-            session.hear(levelDBFS: level, atNs: nowNs)
+            let durationNs = Int64(data.readableBytes) * 500_000_000 / Int64(self.sampleRate)
+            session.hear(levelDBFS: level, durationNs: durationNs, atNs: nowNs)
             return
         }
         let message = data.withUnsafeReadableBytes { try? JSONParser.parse($0) }
@@ -41,6 +44,7 @@ final class ChorusNativeWire: AgentWire {
                 return
             }
             self.frames = frames
+            self.sampleRate = rate
             session.write(text: #"{"type":"ready"}"#)
         case "end_of_turn":
             session.endOfTurnMessage(atNs: nowNs)

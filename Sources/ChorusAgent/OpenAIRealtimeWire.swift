@@ -4,7 +4,7 @@ import ChorusTransport
 import NIOCore
 import NIOWebSocket
 
-/// The OpenAI Realtime GA server, as the reference agent plays it (protocols.md §1, docs/agent.md).
+/// The OpenAI Realtime GA server, as the reference agent plays it (docs/agent.md).
 ///
 /// `session.created` on connect; `session.update` (GA shape) → `session.updated`, the beta flat shape → `error`
 /// `beta_api_shape_disabled` and close 4000; `input_audio_buffer.append` without ack; server VAD turns
@@ -179,7 +179,8 @@ final class OpenAIRealtimeWire: AgentWire {
         self.appendedBytes += count
         self.bufferedBytes += count
         session.hear(
-            levelDBFS: level, atNs: nowNs, mediaStartMs: startMs,
+            levelDBFS: level, durationNs: Int64(count) * 1_000_000 / Int64(max(1, format.bytesPerMillisecond)),
+            atNs: nowNs, mediaStartMs: startMs,
             mediaEndMs: self.appendedBytes / format.bytesPerMillisecond)
     }
 

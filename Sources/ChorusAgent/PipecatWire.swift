@@ -3,7 +3,7 @@ import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
-/// A Pipecat bot behind `ProtobufFrameSerializer` (protocols.md §3, docs/agent.md): binary protobuf frames only.
+/// A Pipecat bot behind `ProtobufFrameSerializer` (docs/agent.md): binary protobuf frames only.
 ///
 /// Hears `AudioRawFrame`s at whatever rate they declare (channel 0 when interleaved), answers RTVI `client-ready`
 /// with `bot-ready`, brackets caller speech with `user-started-speaking` / `user-stopped-speaking`, and replies with
@@ -36,7 +36,10 @@ final class PipecatWire: AgentWire {
             session.close(code: Self.violationCode, reason: "\(error.code.rawValue): \(error.detail)")
         case .success(.audio(let audio)):
             let level = audio.audio.withUnsafeReadableBytes { Self.levelOfFirstChannel($0, channels: audio.channels) }
-            session.hear(levelDBFS: level, atNs: nowNs)
+            let bytesPerSecond = max(1, audio.sampleRate * 2 * max(1, audio.channels))
+            session.hear(
+                levelDBFS: level, durationNs: Int64(audio.audio.readableBytes) * 1_000_000_000 / Int64(bytesPerSecond),
+                atNs: nowNs)
         case .success(.interruption):
             session.cancelReply(.client)
         case .success(let message):

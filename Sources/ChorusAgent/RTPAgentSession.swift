@@ -95,7 +95,7 @@ final class RTPAgentSession {
             break
         }
         let voiced = self.isVoiced(view, in: packet)
-        if let eosNs = self.detector.hear(voiced: voiced, atNs: nowNs) {
+        if let eosNs = self.detector.hear(voiced: voiced, sequence: view.header.sequenceNumber, atNs: nowNs) {
             self.handler?.counters.turns += 1
             self.endOfSpeech(atNs: eosNs)
         }

@@ -3,7 +3,7 @@ import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
-/// A Twilio Media Streams bot, the side Twilio's `<Connect><Stream>` dials (protocols.md §2, docs/agent.md).
+/// A Twilio Media Streams bot, the side Twilio's `<Connect><Stream>` dials (docs/agent.md).
 ///
 /// Reads `connected`, `start` (µ-law 8 kHz mono only), `media`, `mark`, `dtmf` and `stop` (then closes normally).
 /// Answers each turn with 20 ms `media` messages and a `mark` named `reply-<turn>` after the last one; caller
@@ -104,7 +104,8 @@ final class TwilioWire: AgentWire {
             return
         }
         let level = self.scratch.withUnsafeReadableBytes { AudioLevel.rmsDBFS(muLaw: $0) }
-        session.hear(levelDBFS: level, atNs: nowNs)
+        // µ-law at 8 kHz: 125 µs a byte.
+        session.hear(levelDBFS: level, durationNs: Int64(self.scratch.readableBytes) * 125_000, atNs: nowNs)
     }
 
     // MARK: - Outbound
