@@ -2,11 +2,11 @@
 public enum AgentDialect: String, Sendable, Hashable, CaseIterable {
     /// Chorus native: JSON control messages in text frames, raw PCM16 in binary frames.
     case chorus
-    /// OpenAI Realtime, GA interface (protocols.md §1): the agent plays the OpenAI server.
+    /// OpenAI Realtime, GA interface (docs/dialects.md, openai-realtime): the agent plays the OpenAI server.
     case openAIRealtime = "openai-realtime"
-    /// Twilio Media Streams (protocols.md §2): the agent is the bot Twilio's `<Connect><Stream>` dials.
+    /// Twilio Media Streams (docs/dialects.md, twilio): the agent is the bot Twilio's `<Connect><Stream>` dials.
     case twilio
-    /// Pipecat's protobuf WebSocket serializer with RTVI messages (protocols.md §3).
+    /// Pipecat's protobuf WebSocket serializer with RTVI messages (docs/dialects.md, pipecat).
     case pipecat
 
     /// The URI path that always selects this dialect, whatever the agent's default.

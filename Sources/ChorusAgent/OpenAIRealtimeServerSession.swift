@@ -42,7 +42,7 @@ struct OpenAIRealtimeServerSession: Sendable {
         self.expiresAt = Int(Date().timeIntervalSince1970) + 3600
     }
 
-    /// Members of the retired beta `session` object that GA does not have (protocols.md §1.3, mapping table).
+    /// Members of the retired beta `session` object that GA does not have (docs/dialects.md, openai-realtime).
     static let betaMembers: Set<String> = [
         "modalities", "input_audio_format", "output_audio_format", "turn_detection", "input_audio_transcription",
         "input_audio_noise_reduction", "voice", "max_response_output_tokens", "temperature",

@@ -2,7 +2,7 @@ import ChorusCore
 import Foundation
 internal import GRDB
 
-/// The results database: one SQLite file holding every run (design.md §3, docs/schema.md).
+/// The results database: one SQLite file holding every run (docs/schema.md).
 ///
 /// It owns the file's one connection (a GRDB `DatabaseQueue` in WAL mode, so reports can read while a run writes
 /// from another process). Open each file once per process and share the store; during a run, write through a
@@ -148,8 +148,8 @@ public final class ResultStore: Sendable {
             sql: """
                 INSERT INTO turns (run_id, session_id, turn_index, utterance, eos_ms, eos_late_ms, ttfa_ms,
                     ttfa_audible_ms, voice_to_voice_ms, response_ms, response_audio_ms, stall_count, stall_ms,
-                    outcome, bargein_ms, late_audio_ms, eos_up_delay_ms, first_audio_down_delay_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    outcome, bargein_ms, late_audio_ms, early_audio_ms, eos_up_delay_ms, first_audio_down_delay_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let networkStatement = try db.cachedStatement(
             sql: """
@@ -168,7 +168,7 @@ public final class ResultStore: Sendable {
                 try turnStatement.execute(arguments: [
                     runId, sessionId, t.turnIndex, t.utterance, t.eosMs, t.eosLateMs, t.ttfaMs, t.ttfaAudibleMs,
                     t.voiceToVoiceMs, t.responseMs, t.responseAudioMs, t.stallCount, t.stallMs, t.outcome.rawValue,
-                    t.bargeInMs, t.lateAudioMs, t.eosUpDelayMs, t.firstAudioDownDelayMs,
+                    t.bargeInMs, t.lateAudioMs, t.earlyAudioMs, t.eosUpDelayMs, t.firstAudioDownDelayMs,
                 ])
             }
             for n in s.network {
