@@ -27,24 +27,44 @@ public struct TruthPair: Sendable, Hashable {
 
 /// Pairs callers' turns with the reference agent's ground truth.
 public enum TruthJoin {
-    /// How far apart the caller's end of speech and the agent's may be and still be the same turn.
+    /// How far apart the instant the caller heard the reply and the agent's send of it (plus the link's delay) may be
+    /// and still be the same reply.
     public static let windowNs: Int64 = 1_000_000_000
 
-    /// Pairs each measured turn with the agent's record in the same session (`<runId>-<sessionIndex>`) whose end of
-    /// speech is nearest the instant the caller's reached it (sent plus the link's delay), within `windowNs`.
-    ///
-    /// A turn whose end of speech the link dropped, or whose first audio heard was not the agent's first frame
-    /// (lost or overtaken), has no exact expectation and is left out (`isComparable`).
+    /// Pairs each measured turn with the agent's record in the same session (`<runId>-<sessionIndex>`) of the reply
+    /// the caller heard first: the one whose first frame, sent plus the link's delay, is nearest the caller's first
+    /// audio, within `windowNs`.
     ///
     /// Joined by time, not by turn index: an agent whose VAD splits one utterance in two logs an extra turn, which
-    /// would shift every later index; matched by time, only the split turn's own record is passed over.
+    /// would shift every later index. A reply to an end of speech the agent took in before the link could have
+    /// delivered the caller's (more than `splitToleranceNs` earlier: its VAD cut the utterance short) answered an
+    /// earlier part of the utterance: it has no exact expectation and is not paired (`TruthJoin.Outcome.earlier`).
+    /// A turn whose end of speech the link dropped, or whose first audio heard was not the agent's first frame
+    /// (lost or overtaken), is left out too (`isComparable`).
     /// - Parameter originNs: the run's start on the monotonic clock (what `TurnResult.eosMs` counts from).
     public static func pairs(sessions: [SessionResult], truth: [TruthRecord], runId: String, originNs: Int64)
         -> [TruthPair]
     {
+        self.join(sessions: sessions, truth: truth, runId: runId, originNs: originNs).pairs
+    }
+
+    /// What `join` found.
+    public struct Outcome: Sendable {
+        public var pairs: [TruthPair] = []
+        /// Comparable turns whose first audio came from a reply to an earlier end of speech than theirs.
+        public var earlier = 0
+
+        public init() {}
+    }
+
+    /// An agent's end of speech this much before the link delivered the caller's is a different one.
+    public static let splitToleranceNs: Int64 = 20_000_000
+
+    /// Pairs turns with records (see `pairs`), and counts the turns answered by a reply to earlier speech.
+    public static func join(sessions: [SessionResult], truth: [TruthRecord], runId: String, originNs: Int64) -> Outcome {
         var bySession: [String: [TruthRecord]] = [:]
         for t in truth { bySession[t.session, default: []].append(t) }
-        var pairs: [TruthPair] = []
+        var outcome = Outcome()
         for s in sessions {
             guard let records = bySession["\(runId)-\(s.sessionIndex)"] else { continue }
             for turn in s.turns where Self.isComparable(turn) {
@@ -53,12 +73,18 @@ public enum TruthJoin {
                 else { continue }
                 let eosNs = originNs + Int64((eosMs * 1e6).rounded())
                 let reachedNs = eosNs + Int64((up * 1e6).rounded())
-                let nearest = records.min { abs($0.eosReceivedNs - reachedNs) < abs($1.eosReceivedNs - reachedNs) }
-                guard let t = nearest, abs(t.eosReceivedNs - reachedNs) <= Self.windowNs else { continue }
-                pairs.append(TruthPair(measuredMs: ttfa, truth: t, callerEosNs: eosNs, upDelayMs: up, downDelayMs: down))
+                let heardNs = eosNs + Int64(((ttfa - down) * 1e6).rounded())
+                let nearest = records.min { abs($0.firstReplySentNs - heardNs) < abs($1.firstReplySentNs - heardNs) }
+                guard let t = nearest, abs(t.firstReplySentNs - heardNs) <= Self.windowNs else { continue }
+                if t.eosReceivedNs < reachedNs - Self.splitToleranceNs {
+                    outcome.earlier += 1
+                    continue
+                }
+                outcome.pairs.append(
+                    TruthPair(measuredMs: ttfa, truth: t, callerEosNs: eosNs, upDelayMs: up, downDelayMs: down))
             }
         }
-        return pairs
+        return outcome
     }
 
     /// Whether a measured turn can be checked against the agent's truth: it has a TTFA, the link delivered its end

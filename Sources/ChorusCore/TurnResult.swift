@@ -32,6 +32,10 @@ public struct TurnResult: Sendable, Codable, Hashable {
     /// Agent audio of this turn's response that arrived after the turn had ended (during a later turn's speech or
     /// wait), milliseconds of audio; it is not part of any later turn's TTFA (docs/metrics.md).
     public var lateAudioMs: Double
+    /// Agent audio of responses that began arriving sooner after this turn's end of speech than the network allows
+    /// (the agent answered an earlier part of the utterance, its VAD cut it short), milliseconds of audio; not this
+    /// turn's answer (docs/metrics.md).
+    public var earlyAudioMs: Double
     /// The delay the harness's impaired link gave the message that carried the end of speech to the agent (0 on a
     /// clean link); nil when the impairment dropped it. Lets the agent's ground truth be checked through the link.
     public var eosUpDelayMs: Double?
@@ -43,7 +47,7 @@ public struct TurnResult: Sendable, Codable, Hashable {
         turnIndex: Int, utterance: String, eosMs: Double? = nil, eosLateMs: Double? = nil, ttfaMs: Double? = nil,
         ttfaAudibleMs: Double? = nil, voiceToVoiceMs: Double? = nil, responseMs: Double? = nil,
         responseAudioMs: Double? = nil, stallCount: Int = 0, stallMs: Double = 0, outcome: Outcome,
-        bargeInMs: Double? = nil, lateAudioMs: Double = 0, eosUpDelayMs: Double? = 0,
+        bargeInMs: Double? = nil, lateAudioMs: Double = 0, earlyAudioMs: Double = 0, eosUpDelayMs: Double? = 0,
         firstAudioDownDelayMs: Double? = 0
     ) {
         self.turnIndex = turnIndex
@@ -60,6 +64,7 @@ public struct TurnResult: Sendable, Codable, Hashable {
         self.outcome = outcome
         self.bargeInMs = bargeInMs
         self.lateAudioMs = lateAudioMs
+        self.earlyAudioMs = earlyAudioMs
         self.eosUpDelayMs = eosUpDelayMs
         self.firstAudioDownDelayMs = firstAudioDownDelayMs
     }

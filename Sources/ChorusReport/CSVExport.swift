@@ -10,7 +10,7 @@ public enum CSVExport {
     public static let turnColumns = [
         "run_id", "session_index", "caller_index", "transport", "dialect", "codec", "network_profile", "turn_index",
         "utterance", "outcome", "eos_ms", "eos_late_ms", "ttfa_ms", "ttfa_audible_ms", "voice_to_voice_ms",
-        "response_ms", "response_audio_ms", "stall_count", "stall_ms", "bargein_ms", "late_audio_ms",
+        "response_ms", "response_audio_ms", "stall_count", "stall_ms", "bargein_ms", "late_audio_ms", "early_audio_ms",
         "eos_up_delay_ms", "first_audio_down_delay_ms", "implausible",
     ]
 
@@ -45,6 +45,7 @@ public enum CSVExport {
                         + [t.eosMs, t.eosLateMs, t.ttfaMs, t.ttfaAudibleMs, t.voiceToVoiceMs, t.responseMs,
                            t.responseAudioMs].map(Self.ms)
                         + [String(t.stallCount), Self.ms(t.stallMs), Self.ms(t.bargeInMs), Self.ms(t.lateAudioMs)]
+                        + [Self.ms(t.earlyAudioMs)]
                         + [Self.ms(t.eosUpDelayMs), Self.ms(t.firstAudioDownDelayMs)]
                         + [t.isImplausible(floorMs: s.ttfaFloorMs) ? "1" : "0"])
             }

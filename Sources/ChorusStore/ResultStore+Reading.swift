@@ -131,6 +131,7 @@ extension ResultStore {
             voiceToVoiceMs: row["voice_to_voice_ms"], responseMs: row["response_ms"],
             responseAudioMs: row["response_audio_ms"], stallCount: row["stall_count"], stallMs: row["stall_ms"],
             outcome: try Self.outcome(row, "turns"), bargeInMs: row["bargein_ms"], lateAudioMs: row["late_audio_ms"],
+            earlyAudioMs: row["early_audio_ms"],
             eosUpDelayMs: row["eos_up_delay_ms"], firstAudioDownDelayMs: row["first_audio_down_delay_ms"])
     }
 

@@ -177,6 +177,18 @@ public struct CallFlow: Sendable {
         self.lastAudioEndNs = max(self.lastAudioEndNs, atNs) + durationNs
         defer { self.highestOrdinal = max(self.highestOrdinal, ordinal) }
         if var meter = self.meter, meter.isAwaitingResponse, ordinal >= meter.floorOrdinal {
+            // A response whose first audio arrives sooner after the end of speech than the link allows began before
+            // the agent could have heard it (its VAD cut the utterance short): early audio, not the answer.
+            if meter.responseOrdinal == nil, ordinal >= meter.earlyBelowOrdinal, let intended = meter.eosIntendedNs,
+                atNs - intended < self.plan.ttfaFloorNs
+            {
+                meter.skipEarly(response: ordinal)
+            }
+            if ordinal < meter.earlyBelowOrdinal {
+                meter.earlyAudio(durationNs: durationNs)
+                self.meter = meter
+                return
+            }
             meter.claim(response: ordinal, endIsMarked: endIsMarked)
             meter.audio(
                 atNs: atNs, durationNs: durationNs, audible: audible, downDelayNs: downDelayNs,
@@ -184,12 +196,18 @@ public struct CallFlow: Sendable {
             self.meter = meter
             return
         }
+        if var meter = self.meter, ordinal > (self.claims.last?.ordinal ?? -1) {
+            // A response no finished turn heard, begun while this turn was spoken (a greeting, or an answer to part
+            // of the utterance): the agent talked over the caller.
+            meter.earlyAudio(durationNs: durationNs)
+            self.meter = meter
+            return
+        }
         self.lateAudio(ordinal: ordinal, durationNs: durationNs)
     }
 
-    /// Audio of a response an earlier turn heard (or that began before the current turn's end of speech): counted
-    /// on the latest finished turn whose answer began at or before it. Audio before any turn ended (a greeting) is
-    /// nobody's late audio.
+    /// Audio of a response an earlier turn heard: counted on the latest finished turn whose answer began at or
+    /// before it.
     private mutating func lateAudio(ordinal: Int, durationNs: Int64) {
         let owner = self.claims.last(where: { $0.ordinal <= ordinal })?.turn ?? (self.turns.isEmpty ? nil : self.turns.count - 1)
         guard let owner else { return }
@@ -202,7 +220,7 @@ public struct CallFlow: Sendable {
     /// late is ignored.
     public mutating func responseEnded(atNs nowNs: Int64, response: Int? = nil) {
         guard let meter = self.meter, meter.isAwaitingResponse else { return }
-        if let response, response + (self.markerBase ?? 0) < meter.floorOrdinal { return }
+        if let response, response + (self.markerBase ?? 0) < meter.earlyBelowOrdinal { return }
         self.completeTurn(meter.turnIndex, nowNs: nowNs)
     }
 

@@ -4,7 +4,7 @@ import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
-/// A caller of an OpenAI Realtime (GA) agent over WebSocket (protocols.md §1).
+/// A caller of an OpenAI Realtime (GA) agent over WebSocket (docs/dialects.md).
 ///
 /// Sends `session.update` after connecting and streams only once `session.updated` has confirmed the audio format;
 /// audio goes as `input_audio_buffer.append` text messages, each built and masked once at load (the message has no

@@ -4,7 +4,7 @@ import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
-/// A caller of a Pipecat bot over its WebSocket transport with the protobuf frame serializer (protocols.md §3).
+/// A caller of a Pipecat bot over its WebSocket transport with the protobuf frame serializer (docs/dialects.md).
 ///
 /// Audio goes as binary `Frame{audio: AudioRawFrame}` messages (PCM16 mono at the declared rate), each serialized
 /// and masked once at load. The caller announces itself with RTVI `client-ready`. Agent audio is timed at the

@@ -18,6 +18,10 @@ public struct SessionPlan: Sendable {
     public var responseTimeoutNs: Int64
     /// When the agent sends no end-of-response marker, this much silence after its audio ends the response.
     public var responseEndSilenceNs: Int64
+    /// The smallest time the link allows between sending the end of speech and the agent's answer arriving (its
+    /// smallest one-way delays up plus down); 0 on a clean link. Audio that begins arriving sooner belongs to a
+    /// response the agent began before it could have heard the end of speech.
+    public var ttfaFloorNs: Int64 = 0
     /// Send an explicit end-of-turn message right after the last speech frame (else rely on the agent's VAD).
     public var sendsEndOfTurn: Bool
     /// Received frames at or above this RMS level count as audible (TTFA audible).

@@ -20,6 +20,12 @@ public struct TurnMeter: Sendable {
     public private(set) var stallNs: Int64 = 0
     /// Responses numbered below this began before the end of speech: they answer earlier turns.
     public private(set) var floorOrdinal = 0
+    /// Responses numbered from `floorOrdinal` up to below this began arriving too soon after the end of speech for
+    /// the agent to have heard it: they answer an earlier part of the utterance (early audio, not the answer).
+    public private(set) var earlyBelowOrdinal = 0
+    /// Milliseconds of early audio: agent audio of responses the agent began before it could have heard the end of
+    /// speech.
+    public private(set) var earlyAudioNs: Int64 = 0
     /// The first agent response this turn's audio came from, once audio arrived.
     public private(set) var responseOrdinal: Int?
     /// Whether the agent marks the end of the response being heard (then silence alone never ends the turn).
@@ -48,6 +54,18 @@ public struct TurnMeter: Sendable {
         self.eosIntendedNs = intendedNs
         self.eosUpDelayNs = upDelayNs
         self.floorOrdinal = floorOrdinal
+        self.earlyBelowOrdinal = floorOrdinal
+    }
+
+    /// Response `ordinal` began arriving before the agent could have heard the end of speech: it and every lower one
+    /// are early, not this turn's answer.
+    public mutating func skipEarly(response ordinal: Int) {
+        self.earlyBelowOrdinal = max(self.earlyBelowOrdinal, ordinal + 1)
+    }
+
+    /// Counts `durationNs` of early audio.
+    public mutating func earlyAudio(durationNs: Int64) {
+        self.earlyAudioNs += durationNs
     }
 
     /// A later message (an explicit end-of-turn) carried the end of speech to the agent, delayed by `upDelayNs`.
@@ -109,6 +127,7 @@ public struct TurnMeter: Sendable {
         r.stallCount = self.stallCount
         r.stallMs = ms(self.stallNs)
         r.eosUpDelayMs = self.eosUpDelayNs.map(ms)
+        r.earlyAudioMs = ms(self.earlyAudioNs)
         r.firstAudioDownDelayMs = self.firstAudioNs == nil ? nil : self.firstAudioDownDelayNs.map(ms)
         return r
     }

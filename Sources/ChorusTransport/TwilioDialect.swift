@@ -4,7 +4,7 @@ import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
-/// A caller that impersonates Twilio Media Streams toward a phone agent (protocols.md §2).
+/// A caller that impersonates Twilio Media Streams toward a phone agent (docs/dialects.md).
 ///
 /// Sends `connected` and `start`, then one numbered `media` message per 20 ms of µ-law 8 kHz with string
 /// sequence numbers, chunks and wall-clock-paced timestamps, built per frame into a reused buffer (the base64

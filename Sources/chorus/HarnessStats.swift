@@ -38,6 +38,8 @@ struct HarnessStats: Encodable {
 
         /// Measured turns the link lost the end of speech or the first reply frame of (no exact expectation).
         var notComparableTurns: Int
+        /// Turns first answered by a reply to an earlier end of speech (the agent's VAD split the utterance).
+        var answeredEarlierTurns: Int
         /// The same per cell (`transport/profile`); impaired cells add the link's delays to the expectation.
         var cells: [String: Accuracy]?
 
@@ -50,6 +52,7 @@ struct HarnessStats: Encodable {
             self.turns = p.matched
             self.unmatchedTurns = p.unmatched
             self.notComparableTurns = p.notComparable
+            self.answeredEarlierTurns = p.answeredEarlier
             self.errorP50Ms = p.errors.p50
             self.absErrorP99Ms = p.absErrors.p99
             self.absErrorMaxMs = p.absErrors.max

@@ -13,6 +13,8 @@ struct TruthComparison {
         var unmatched: Int
         /// Measured turns with no exact expectation: the link dropped the end of speech or the first reply frame.
         var notComparable: Int
+        /// Turns whose first audio was the agent's reply to an earlier end of speech (its VAD split the utterance).
+        var answeredEarlier: Int
         var errors: LatencySummary
         var absErrors: LatencySummary
         /// Link delivered the end of speech → agent took it in (the agent's part of the error).
@@ -20,12 +22,14 @@ struct TruthComparison {
         /// Agent sent its first audio (plus the link's delay) → caller took it in (the harness's part).
         var firstAudioArrival: LatencySummary
 
-        init(sessions: [SessionResult], pairs: [TruthPair]) {
+        init(sessions: [SessionResult], join: TruthJoin.Outcome) {
+            let pairs = join.pairs
             let measured = sessions.reduce(0) { $0 + $1.turns.count { $0.ttfaMs != nil && $0.eosMs != nil } }
             let comparable = sessions.reduce(0) { $0 + $1.turns.count(where: TruthJoin.isComparable) }
             self.matched = pairs.count
             self.notComparable = measured - comparable
-            self.unmatched = comparable - pairs.count
+            self.answeredEarlier = join.earlier
+            self.unmatched = comparable - pairs.count - join.earlier
             self.errors = LatencySummary(pairs.map(\.errorMs))
             self.absErrors = LatencySummary(pairs.map { abs($0.errorMs) })
             self.eosArrival = LatencySummary(pairs.map(\.eosArrivalMs))
@@ -46,14 +50,15 @@ struct TruthComparison {
             if byCell[key] == nil { order.append(key) }
             byCell[key, default: []].append(s)
         }
-        var all: [TruthPair] = []
+        var all = TruthJoin.Outcome()
         self.cells = order.map { key in
             let cellSessions = byCell[key] ?? []
-            let pairs = TruthJoin.pairs(sessions: cellSessions, truth: truth, runId: runId, originNs: originNs)
-            all += pairs
-            return (key, Part(sessions: cellSessions, pairs: pairs))
+            let join = TruthJoin.join(sessions: cellSessions, truth: truth, runId: runId, originNs: originNs)
+            all.pairs += join.pairs
+            all.earlier += join.earlier
+            return (key, Part(sessions: cellSessions, join: join))
         }
-        self.overall = Part(sessions: sessions, pairs: all)
+        self.overall = Part(sessions: sessions, join: all)
     }
 
     /// The whole run's line, then one line per cell when there is more than one.
@@ -69,6 +74,9 @@ struct TruthComparison {
         var extras: [String] = []
         if part.unmatched > 0 { extras.append("\(part.unmatched) more with no agent record within 1 s") }
         if part.notComparable > 0 { extras.append("\(part.notComparable) not comparable: the link lost their frame") }
+        if part.answeredEarlier > 0 {
+            extras.append("\(part.answeredEarlier) answered by a reply to earlier speech (the agent's VAD split the utterance)")
+        }
         let more = extras.isEmpty ? "" : ", " + extras.joined(separator: ", ")
         guard part.matched > 0, let p50 = part.errors.p50, let abs99 = part.absErrors.p99, let absMax = part.absErrors.max,
             let up99 = part.eosArrival.p99, let down99 = part.firstAudioArrival.p99

@@ -83,3 +83,34 @@ struct TruthThroughImpairmentTests {
         #expect(!TruthJoin.isComparable(dropped))
     }
 }
+
+@Suite("Ground truth: replies to earlier speech")
+struct TruthEarlierSpeechTests {
+    @Test func aReplyToASplitOfTheUtteranceIsCountedNotCompared() {
+        let origin: Int64 = 0
+        let ms: Int64 = 1_000_000
+        // The agent's VAD ended the utterance at 1.6 s (a pause); the caller's real end of speech reached it at
+        // 2.5 s. The caller's first audio (at 2.9 s after a 0.5 s link) is the reply to the pause.
+        let truth = [
+            TruthRecord(
+                session: "r-0", turn: 0, eosSource: "vad", eosReceivedNs: 1_600 * ms, scriptedLatencyMs: 300,
+                firstReplySentNs: 1_900 * ms),
+            TruthRecord(
+                session: "r-0", turn: 1, eosSource: "message", eosReceivedNs: 2_500 * ms, scriptedLatencyMs: 300,
+                firstReplySentNs: 2_800 * ms),
+        ]
+        var turn = TurnResult(turnIndex: 0, utterance: "u", eosMs: 2_000, ttfaMs: 400, outcome: .ok)
+        turn.eosUpDelayMs = 500
+        turn.firstAudioDownDelayMs = 500
+        var s = SessionResult(
+            callerIndex: 0, sessionIndex: 0, transport: "websocket", dialect: "chorus", codec: "pcm16/16000",
+            networkProfile: "very-bad", intendedStartMs: 0, startedMs: 0, connectMs: 1, endedMs: 9_000, outcome: .ok,
+            error: nil, turns: [turn])
+        var join = TruthJoin.join(sessions: [s], truth: truth, runId: "r", originNs: origin)
+        #expect(join.pairs.isEmpty && join.earlier == 1)
+        // Heard 300 ms later, it is the reply to the whole utterance: paired, error 0.
+        s.turns[0].ttfaMs = 1_300
+        join = TruthJoin.join(sessions: [s], truth: truth, runId: "r", originNs: origin)
+        #expect(join.earlier == 0 && join.pairs.count == 1 && abs(join.pairs[0].errorMs) < 1e-6)
+    }
+}

@@ -19,7 +19,7 @@ struct ResultStoreTests {
         "turns": [
             "id", "run_id", "session_id", "turn_index", "utterance", "eos_ms", "eos_late_ms", "ttfa_ms",
             "ttfa_audible_ms", "voice_to_voice_ms", "response_ms", "response_audio_ms", "stall_count", "stall_ms",
-            "outcome", "bargein_ms", "late_audio_ms", "eos_up_delay_ms", "first_audio_down_delay_ms",
+            "outcome", "bargein_ms", "late_audio_ms", "early_audio_ms", "eos_up_delay_ms", "first_audio_down_delay_ms",
         ],
         "network_stats": [
             "run_id", "session_id", "direction", "packets_sent", "packets_received", "lost", "late", "reordered",
@@ -62,6 +62,7 @@ struct ResultStoreTests {
             // Attribution and truth-through-the-link columns round-trip, NULL included.
             sessions[3].ttfaFloorMs = 70.25
             sessions[3].turns[0].lateAudioMs = 140
+            sessions[3].turns[0].earlyAudioMs = 60
             sessions[3].turns[0].eosUpDelayMs = 45.5
             sessions[3].turns[0].firstAudioDownDelayMs = nil
             try store.insertSessions(sessions.reversed(), runId: "run-1")

@@ -78,7 +78,7 @@ struct ResponseAttributionTests {
         #expect(flow.turns[1].lateAudioMs == 0)
     }
 
-    @Test func withoutMarkersAResponseThatBeganBeforeTheEndOfSpeechIsNotTheAnswer() throws {
+    @Test func aResponseBegunWhileTheCallerSpeaksIsEarlyAudioNotTheAnswer() throws {
         // No numbering at all (a Twilio agent that never marks): responses are split on 1.5 s of silence.
         var flow = Self.flow()
         var t: Int64 = 0
@@ -87,15 +87,39 @@ struct ResponseAttributionTests {
         _ = Self.pace(&flow, from: &t, until: eos0 + 1_900 * Self.ms)
         #expect(flow.turns.count == 1)
         // Audio that starts while the caller speaks turn 1 and runs on past its end of speech is not its answer.
-        let speechStart = t
-        flow.audio(atNs: speechStart + Self.frame, durationNs: 200 * Self.ms, audible: true)
+        _ = Self.pace(&flow, from: &t, until: eos0 + 1_960 * Self.ms)
+        #expect(flow.currentMeter?.turnIndex == 1 && flow.isAwaitingResponse == false)
+        flow.audio(atNs: t, durationNs: 200 * Self.ms, audible: true)
         let eos1 = try #require(Self.pace(&flow, from: &t, until: t + 400 * Self.ms).first)
         flow.audio(atNs: eos1 + 10 * Self.ms, durationNs: Self.frame, audible: true)
         // After a silence longer than the bound, a new response: turn 1's answer.
         flow.audio(atNs: eos1 + 1_800 * Self.ms, durationNs: Self.frame, audible: true)
         _ = Self.pace(&flow, from: &t, until: eos1 + 4_000 * Self.ms)
         #expect(flow.turns.map(\.ttfaMs) == [300, 1_800])
-        #expect(flow.turns[0].lateAudioMs == 220)
+        // Begun while turn 1 was spoken, it is turn 1's early audio, not turn 0's late audio.
+        #expect(flow.turns[0].lateAudioMs == 0 && flow.turns[1].earlyAudioMs == 220)
+    }
+
+    @Test func aResponseArrivingSoonerThanTheLinkAllowsIsEarlyAudioNotTheAnswer() throws {
+        // A 1 s floor (500 ms each way): the agent's VAD cut the utterance short and its reply to the first part
+        // arrives 650 ms after the end of speech; its answer to the whole utterance comes after the floor.
+        var plan = Self.flow().plan
+        plan.ttfaFloorNs = 1_000 * Self.ms
+        var flow = CallFlow(plan: plan, clips: [CallFlow.ClipShape(name: "c", frameCount: 5, lastSpeechFrame: 2)])
+        _ = flow.start()
+        var t: Int64 = 0
+        let eos = try #require(Self.pace(&flow, from: &t, until: 100 * Self.ms).first)
+        for i in 0..<3 {
+            flow.audio(
+                atNs: eos + 650 * Self.ms + Int64(i) * Self.frame, durationNs: Self.frame, audible: true, response: 0,
+                endIsMarked: true)
+        }
+        flow.responseEnded(atNs: eos + 720 * Self.ms, response: 0)  // the agent replaced it: not this turn's end
+        #expect(flow.turns.isEmpty)
+        flow.audio(atNs: eos + 1_420 * Self.ms, durationNs: Self.frame, audible: true, response: 1, endIsMarked: true)
+        flow.responseEnded(atNs: eos + 1_440 * Self.ms, response: 1)
+        let turn = try #require(flow.turns.first)
+        #expect(turn.ttfaMs == 1_420 && turn.earlyAudioMs == 60 && turn.lateAudioMs == 0)
     }
 
     @Test func aMarkedAnswerWithNoAudioIsNoResponse() {

@@ -121,6 +121,7 @@ enum StoreMigrations {
     static let v3ResponseAttribution = """
         ALTER TABLE sessions ADD COLUMN ttfa_floor_ms REAL;
         ALTER TABLE turns ADD COLUMN late_audio_ms REAL NOT NULL DEFAULT 0;
+        ALTER TABLE turns ADD COLUMN early_audio_ms REAL NOT NULL DEFAULT 0;
         ALTER TABLE turns ADD COLUMN eos_up_delay_ms REAL;
         ALTER TABLE turns ADD COLUMN first_audio_down_delay_ms REAL;
         """
