@@ -95,6 +95,10 @@ public enum HTMLReport {
             ("TTFA audible p95", HTML.ms(a.ttfaAudible.p95), "ms", ""),
             ("voice-to-voice p95", HTML.ms(a.voiceToVoice.p95), "ms", ""),
             ("stalls", Fixed.format(a.stallsPerMinute, 2, placeholder: "—"), "/ min", a.stallCount > 0 ? "warn" : ""),
+            // A TTFA below the network's physical minimum is a measurement bug; audio after its turn ended is counted
+            // on that turn, never as a later turn's answer (docs/metrics.md).
+            ("implausible TTFA", "\(a.implausibleTurns)", "turns", a.implausibleTurns > 0 ? "bad" : ""),
+            ("late audio", "\(a.lateAudioTurns)", "turns · \(Fixed.format(a.lateAudioMs / 1000, 1)) s", ""),
         ]
         if !report.gates.isEmpty {
             tiles.append(("gates passed", "\(passed)", "/ \(report.gates.count)", passed == report.gates.count ? "good" : "bad"))
