@@ -151,9 +151,10 @@ public struct CallFlow: Sendable {
 
     /// Counts agent audio received at `atNs` and attributes it to the agent response it belongs to.
     ///
-    /// A turn's answer is the first response that began after its end of speech: audio of a response that was
-    /// already under way then (or that an earlier turn claimed) is late audio of the earlier turn, never this
-    /// turn's first audio (docs/metrics.md).
+    /// A turn's answer is the first response that began after its end of speech could have reached the agent:
+    /// audio of a response an earlier turn heard is late audio of that turn; audio of one begun while this turn was
+    /// spoken, or arriving sooner after its end of speech than the link allows, is this turn's early audio; neither
+    /// is ever this turn's first audio (docs/metrics.md).
     /// - Parameters:
     ///   - response: the response's number from the agent's markers (dialect or RTP talkspurt), or nil when the
     ///     stream has none: a response then begins after more than `responseEndSilenceNs` without audio.
