@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "ChorusAgent",
             dependencies: [
-                "ChorusCore", "ChorusAudio", "ChorusRTP", "ChorusTransport", "ChorusDialects",
+                "ChorusCore", "ChorusAudio", "ChorusRTP", "ChorusDialects",
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ] + nio
         ),

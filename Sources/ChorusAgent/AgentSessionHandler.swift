@@ -1,6 +1,5 @@
 import ChorusAudio
 import ChorusCore
-import ChorusTransport
 import NIOCore
 import NIOWebSocket
 
@@ -98,7 +97,7 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let nowNs = Self.nowNs()
+        let nowNs = MonotonicClock.nowNs()
         let frame = self.unwrapInboundIn(data)
         switch frame.opcode {
         case .text, .binary:
@@ -190,7 +189,7 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
         // The wire prepares the reply (and may announce it) before its length is read.
         self.wire.replyScheduled(turn: turn, self)
         self.reply = Reply(
-            turn: turn, startNs: max(eosNs + Int64(latency * 1e6), Self.nowNs()), index: 0,
+            turn: turn, startNs: max(eosNs + Int64(latency * 1e6), MonotonicClock.nowNs()), index: 0,
             count: self.wire.replyChunkCount, chunkNs: self.wire.replyChunkNs)
         self.schedule()
     }
@@ -218,7 +217,7 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
     func handleScheduledCallback(eventLoop: some EventLoop) {
         self.timer = nil
         guard let context = self.context, var reply = self.reply else { return }
-        let nowNs = Self.nowNs()
+        let nowNs = MonotonicClock.nowNs()
         var wrote = false
         while reply.index < reply.count, reply.deadline(reply.index) <= nowNs {
             self.wire.writeReplyChunk(reply.index, self.writer, self)
@@ -227,7 +226,7 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
             if reply.index == 1 {
                 context.flush()
                 if var record = self.pending {
-                    record.firstReplySentNs = Self.nowNs()
+                    record.firstReplySentNs = MonotonicClock.nowNs()
                     self.pending = record
                 }
                 self.reply = reply
@@ -298,8 +297,6 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
     }
 
     // MARK: - Helpers
-
-    static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
 
     /// A standard normal deviate (Box–Muller) from the seeded generator.
     private func normal() -> Double {

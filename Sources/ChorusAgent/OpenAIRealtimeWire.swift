@@ -1,6 +1,6 @@
 import ChorusAudio
+import ChorusCore
 import ChorusDialects
-import ChorusTransport
 import NIOCore
 import NIOWebSocket
 

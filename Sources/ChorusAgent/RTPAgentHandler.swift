@@ -129,7 +129,7 @@ final class RTPAgentHandler: ChannelInboundHandler, NIOScheduledCallbackHandler 
                 let key = RTPSourceKey(address: address, ssrc: ssrc)
                 // A last report, so the caller learns how its whole stream arrived (loss up to the very end).
                 if let session = self.sessions[key] {
-                    let report = session.makeReport(nowNs: nowNs, wallNs: Self.wallClockNs())
+                    let report = session.makeReport(nowNs: nowNs, wallNs: MonotonicClock.wallNs())
                     var buffer = self.allocator.buffer(capacity: report.count)
                     buffer.writeBytes(report)
                     self.send(buffer, to: key.address, isRTCP: true)
@@ -168,7 +168,7 @@ final class RTPAgentHandler: ChannelInboundHandler, NIOScheduledCallbackHandler 
     func handleScheduledCallback(eventLoop: some EventLoop) {
         self.tick = nil
         let nowNs = Int64(NIODeadline.now().uptimeNanoseconds)
-        let wallNs = Self.wallClockNs()
+        let wallNs = MonotonicClock.wallNs()
         for (key, session) in self.sessions {
             if nowNs - session.lastHeardNs >= Self.idleTimeoutNs {
                 self.forget(key)
@@ -187,13 +187,6 @@ final class RTPAgentHandler: ChannelInboundHandler, NIOScheduledCallbackHandler 
         guard let loop = self.context?.eventLoop else { return }
         let at = NIODeadline.uptimeNanoseconds(UInt64(nowNs + Self.tickNs))
         self.tick = try? loop.assumeIsolated().scheduleCallback(at: at, handler: self)
-    }
-
-    /// Unix time in nanoseconds (CLOCK_REALTIME), for NTP timestamps in sender reports.
-    static func wallClockNs() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 }
 

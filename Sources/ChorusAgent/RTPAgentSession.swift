@@ -1,7 +1,6 @@
 import ChorusAudio
 import ChorusCore
 import ChorusRTP
-import ChorusTransport
 import NIOCore
 
 /// One caller on the agent's RTP endpoint, keyed by (source address, SSRC): hears its stream, finds the end of each

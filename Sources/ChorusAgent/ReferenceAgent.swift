@@ -1,5 +1,4 @@
 import ChorusCore
-import ChorusTransport
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1

@@ -1,7 +1,6 @@
 import ChorusCore
 import ChorusTransport
 import Foundation
-import NIOCore
 
 /// Watches the harness itself once a second: send lateness and event-loop lag per loop, process CPU and RSS.
 ///
@@ -37,7 +36,7 @@ public final class HarnessMonitor: Sendable {
     public func run(interval: Duration = .seconds(1), emit: @Sendable (HarnessSample) async -> Void) async -> Totals {
         var totals = Totals()
         var lastCPU = Self.cpuSeconds()
-        var lastNs = Self.nowNs()
+        var lastNs = MonotonicClock.nowNs()
         let pressureBefore = Self.cpuPressureTotalUs()
         let startNs = lastNs
         while !Task.isCancelled {
@@ -57,7 +56,7 @@ public final class HarnessMonitor: Sendable {
             }
             totals.sendLateUs.merge(sendLate)
             totals.loopLagUs.merge(lag)
-            let nowNs = Self.nowNs()
+            let nowNs = MonotonicClock.nowNs()
             let cpu = Self.cpuSeconds()
             let wall = Double(nowNs - lastNs) / 1e9
             let sample = HarnessSample(
@@ -71,7 +70,7 @@ public final class HarnessMonitor: Sendable {
             totals.peakCPUPct = max(totals.peakCPUPct, sample.cpuPct)
             await emit(sample)
         }
-        let endNs = Self.nowNs()
+        let endNs = MonotonicClock.nowNs()
         if let before = pressureBefore, let after = Self.cpuPressureTotalUs(), endNs > startNs {
             totals.cpuPressurePct = Double(after - before) / (Double(endNs - startNs) / 1000) * 100
         }
@@ -116,8 +115,6 @@ public final class HarnessMonitor: Sendable {
         else { return nil }
         return Int64(field.dropFirst("total=".count))
     }
-
-    static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
 
     /// User plus system CPU seconds of this process.
     public static func cpuSeconds() -> Double {

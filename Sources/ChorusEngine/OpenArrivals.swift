@@ -1,4 +1,4 @@
-import ChorusTransport
+import ChorusCore
 
 /// Open model: sessions arrive at a rate whatever the agent does (docs/load-models.md), on intended times
 /// generated from the seed. Pure and sequential, so tests need no clock.

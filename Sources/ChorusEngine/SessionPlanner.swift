@@ -1,3 +1,4 @@
+import ChorusCore
 import ChorusTransport
 
 /// Decides, from the scenario and the seed, what each session will say and how long it will think.

@@ -1,8 +1,9 @@
+import ChorusCore
+
 /// The seeded random number generator behind every impairment decision (xoshiro256**, seeded through SplitMix64).
 ///
 /// `SystemRandomNumberGenerator` makes a syscall per call and cannot be replayed; this is a few integer operations,
 /// holds no references (copying it never allocates), and the same seed gives the same sequence on every platform.
-/// ChorusNetwork keeps its own copy rather than importing ChorusTransport's `SplitMix64`.
 public struct ImpairmentRandom: RandomNumberGenerator, Sendable, Hashable {
     private var s0: UInt64
     private var s1: UInt64
@@ -11,11 +12,11 @@ public struct ImpairmentRandom: RandomNumberGenerator, Sendable, Hashable {
 
     /// A generator whose sequence is fixed by `seed`; `stream` selects an independent sequence for the same seed.
     public init(seed: UInt64, stream: UInt64 = 0) {
-        var mixer = seed ^ Self.mix(stream &+ 0x632B_E59B_D9B4_E019)
-        self.s0 = Self.splitMix(&mixer)
-        self.s1 = Self.splitMix(&mixer)
-        self.s2 = Self.splitMix(&mixer)
-        self.s3 = Self.splitMix(&mixer)
+        var mixer = SplitMix64(seed: seed ^ Self.mix(stream &+ 0x632B_E59B_D9B4_E019))
+        self.s0 = mixer.next()
+        self.s1 = mixer.next()
+        self.s2 = mixer.next()
+        self.s3 = mixer.next()
         if (self.s0 | self.s1 | self.s2 | self.s3) == 0 { self.s0 = 1 }  // the all-zero state is a fixed point
     }
 
@@ -48,11 +49,6 @@ public struct ImpairmentRandom: RandomNumberGenerator, Sendable, Hashable {
     }
 
     private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
-
-    private static func splitMix(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return Self.mix(state)
-    }
 
     private static func mix(_ value: UInt64) -> UInt64 {
         var z = value

@@ -1,3 +1,4 @@
+import ChorusCore
 import ChorusRTP
 import Testing
 
@@ -216,7 +217,7 @@ struct Trace {
     }
 
     @Test func randomTracesConserveEveryPacket() {
-        var random = SeededGenerator(seed: 42)
+        var random = SplitMix64(seed: 42)
         for round in 0..<20 {
             var buffer = PlayoutBuffer(configuration: PlayoutConfiguration(clockRate: 8000, fec: round % 2 == 0))
             var delays: [Int64] = []
