@@ -20,7 +20,6 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
@@ -53,7 +52,7 @@ let package = Package(
             name: "ChorusAgent",
             dependencies: [
                 "ChorusCore", "ChorusAudio", "ChorusRTP", "ChorusDialects",
-                .product(name: "Logging", package: "swift-log"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ] + nio
         ),
         .target(
@@ -61,7 +60,6 @@ let package = Package(
             dependencies: [
                 "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusTransport", "ChorusDialects",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
             ] + nio
         ),
         .target(name: "ChorusStore", dependencies: ["ChorusCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -77,7 +75,6 @@ let package = Package(
             dependencies: [
                 "ChorusCore", "ChorusAudio", "ChorusTransport", "ChorusAgent", "ChorusEngine", "ChorusStore",
                 "ChorusReport", "ChorusDialects", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ] + nio
         ),
 
