@@ -9,8 +9,8 @@ public struct Scenario: Sendable, Codable, Hashable {
     public struct Target: Sendable, Codable, Hashable {
         /// `ws://host:port/path`; nil starts the embedded reference agent.
         public var url: String?
-        public var transport: String = "websocket"
-        public var dialect: String = "chorus"
+        public var transport: TransportKind = .websocket
+        public var dialect: DialectKind = .chorus
         /// `pcm16/16000` and the like: encoding and sample rate.
         public var codec: String = "pcm16/16000"
         /// `message`: send an explicit end-of-turn message; `vad`: rely on the agent's voice activity detection.
@@ -129,15 +129,16 @@ public struct Scenario: Sendable, Codable, Hashable {
     /// Network profiles to run, each a cell of the run's matrix (built-in names or custom `networks:` entries).
     public var network: [LinkProfile] = [LinkProfile.named("clean")!]
     /// Transports to run every profile over (`matrix.transports`); the target's transport alone when nil.
-    public var matrixTransports: [String]?
+    public var matrixTransports: [TransportKind]?
 
     /// The transports of the matrix.
-    public var transports: [String] { self.matrixTransports ?? [self.target.transport] }
+    public var transports: [TransportKind] { self.matrixTransports ?? [self.target.transport] }
 
-    /// The codec a transport uses in this scenario: `target.codec` for the target's transport, else its default.
-    public func codec(for transport: String) -> String {
+    /// The codec a transport uses in this scenario: `target.codec` for the target's transport, else its default (the
+    /// first of its own codecs, or PCM16 at 16 kHz for one whose dialect carries the audio).
+    public func codec(for transport: TransportKind) -> String {
         if transport == self.target.transport { return self.target.codec }
-        return transport == "rtp" ? "opus/16000" : "pcm16/16000"
+        return ScenarioValidator.transportCodecs[transport]?.first ?? "pcm16/16000"
     }
     public var seed: UInt64 = 1
 

@@ -39,19 +39,20 @@ struct ScenarioValidator {
         ],
         "harness": ["max_send_late_p99", "max_send_late", "max_loop_lag_p999", "threads"],
     ]
-    static let transports = ["websocket", "rtp"]
-    static let dialects = ["chorus", "openai-realtime", "twilio", "pipecat"]
-    /// Codecs per transport (RTP) or WebSocket dialect; the first is the default.
-    static let codecs = [
-        "chorus": ["pcm16/16000", "pcm16/8000", "pcm16/24000", "pcm16/48000"],
-        "openai-realtime": ["pcm16/24000", "pcmu/8000"],
-        "twilio": ["pcmu/8000"],
-        "pipecat": ["pcm16/16000", "pcm16/8000", "pcm16/24000", "pcm16/48000"],
-        "rtp": ["opus/16000", "opus/48000", "pcmu/8000"],
+    /// The transports scenarios may name.
+    static let transports: [TransportKind] = [.websocket, .rtp]
+    /// Codecs of the transports that carry audio without a dialect (RTP); the first is the default.
+    static let transportCodecs: [TransportKind: [String]] = [.rtp: ["opus/16000", "opus/48000", "pcmu/8000"]]
+    /// Codecs per WebSocket dialect; the first is the default.
+    static let dialectCodecs: [DialectKind: [String]] = [
+        .chorus: ["pcm16/16000", "pcm16/8000", "pcm16/24000", "pcm16/48000"],
+        .openAIRealtime: ["pcm16/24000", "pcmu/8000"],
+        .twilio: ["pcmu/8000"],
+        .pipecat: ["pcm16/16000", "pcm16/8000", "pcm16/24000", "pcm16/48000"],
     ]
     /// How each dialect can end the caller's turn; the first is the default.
-    static let endOfTurnModes = [
-        "chorus": ["message", "vad"], "openai-realtime": ["vad", "message"], "twilio": ["vad"], "pipecat": ["vad"],
+    static let endOfTurnModes: [DialectKind: [String]] = [
+        .chorus: ["message", "vad"], .openAIRealtime: ["vad", "message"], .twilio: ["vad"], .pipecat: ["vad"],
     ]
 
     let file: String
@@ -104,25 +105,25 @@ struct ScenarioValidator {
             }
         }
         if let v = t["transport"] { s.target.transport = self.choice(v, "target.transport", Self.transports) ?? s.target.transport }
-        if let v = t["dialect"] { s.target.dialect = self.choice(v, "target.dialect", Self.dialects) ?? s.target.dialect }
-        let isRTP = s.target.transport == "rtp"
+        if let v = t["dialect"] { s.target.dialect = self.choice(v, "target.dialect", DialectKind.allCases) ?? s.target.dialect }
+        // A transport with codecs of its own carries audio without a dialect (RTP).
+        let ownCodecs = Self.transportCodecs[s.target.transport]
         let modes = Self.endOfTurnModes[s.target.dialect] ?? ["message"]
         s.target.endOfTurn = modes[0]
         if let v = t["end_of_turn"], let mode = self.choice(v, "target.end_of_turn", ["message", "vad"]) {
-            if isRTP || modes.contains(mode) {
+            if ownCodecs != nil || modes.contains(mode) {
                 s.target.endOfTurn = mode
             } else {
                 self.problem(v, "target.end_of_turn", "the \(s.target.dialect) dialect has no end-of-turn message; the agent's VAD decides (use vad)")
             }
         }
-        let codecKey = isRTP ? "rtp" : s.target.dialect
-        let allowed = Self.codecs[codecKey] ?? []
+        let allowed = ownCodecs ?? Self.dialectCodecs[s.target.dialect] ?? []
         s.target.codec = allowed.first ?? s.target.codec
         if let v = t["codec"], let codec = self.string(v, "target.codec") {
             if allowed.contains(codec) {
                 s.target.codec = codec
             } else {
-                let over = isRTP ? "over rtp" : "by the \(s.target.dialect) dialect"
+                let over = ownCodecs != nil ? "over \(s.target.transport)" : "by the \(s.target.dialect) dialect"
                 self.problem(v, "target.codec", "'\(codec)' is not supported \(over) (expected one of: \(allowed.joined(separator: ", ")))")
             }
         }
@@ -158,7 +159,8 @@ struct ScenarioValidator {
                 }
             }
         }
-        for (section, dialect) in [("openai", "openai-realtime"), ("twilio", "twilio")] where t[section] != nil && s.target.dialect != dialect {
+        for (section, dialect) in [("openai", DialectKind.openAIRealtime), ("twilio", .twilio)]
+        where t[section] != nil && s.target.dialect != dialect {
             self.problem(t, "target.\(section)", "applies to dialect \(dialect) only (this target's dialect is \(s.target.dialect))")
         }
         if let v = t["address"] {
@@ -182,7 +184,7 @@ struct ScenarioValidator {
             s.target.maxMessageSize = self.int(
                 v, "target.max_message_size", min: 1, max: WebSocketClientOptions.maxMessageSizeCeiling)
         }
-        if s.target.transport == "rtp" && t["url"] != nil {
+        if s.target.transport == .rtp && t["url"] != nil {
             self.problem(t, "target.url", "RTP targets take target.address (host:port or [IPv6]:port), not a URL")
         }
     }
@@ -458,6 +460,13 @@ struct ScenarioValidator {
             return nil
         }
         return s
+    }
+
+    /// One of `allowed`, named by its raw value.
+    private mutating func choice<Kind: RawRepresentable<String>>(
+        _ node: ScenarioNode, _ key: String, _ allowed: [Kind]
+    ) -> Kind? {
+        self.choice(node, key, allowed.map(\.rawValue)).flatMap(Kind.init(rawValue:))
     }
 
     private mutating func existingFile(_ node: ScenarioNode, _ key: String, _ path: String, what: String = "audio file") -> String? {

@@ -28,7 +28,7 @@ public enum WebSocketTarget {
         } else {
             guard let port = embeddedPort else { throw Problem(description: "no target.url and no embedded agent") }
             // The reference agent serves every dialect, one path each.
-            endpoint = WebSocketEndpoint(host: "127.0.0.1", port: port, path: "/\(t.dialect)")
+            endpoint = WebSocketEndpoint(host: "127.0.0.1", port: port, path: "/\(t.dialect.rawValue)")
         }
         var problems: [String] = []
         func expand(_ template: String, _ key: String) -> String {
@@ -68,7 +68,7 @@ public enum WebSocketTarget {
     public static func dialect(_ scenario: Scenario, utterances: (Int) throws -> [Utterance]) throws -> any CallerDialect {
         let t = scenario.target
         switch t.dialect {
-        case "openai-realtime":
+        case .openAIRealtime:
             let format: OpenAIRealtimeAudioFormat = t.encoding == "pcmu" ? .pcmu : .pcm
             var vad = OpenAIRealtimeSessionConfiguration.ServerVAD()
             if let ms = t.openai.vadSilenceMs { vad.silenceDurationMs = ms }
@@ -76,13 +76,13 @@ public enum WebSocketTarget {
                 model: t.openai.model, instructions: t.openai.instructions, inputFormat: format, outputFormat: format,
                 turnDetection: t.endOfTurn == "message" ? .manual : .serverVAD(vad), voice: t.openai.voice)
             return OpenAIRealtimeDialect(utterances: try utterances(format.sampleRate), configuration: configuration)
-        case "twilio":
+        case .twilio:
             return try TwilioDialect(
                 utterances: try utterances(8000), customParameters: t.twilio.customParameters,
                 accountSid: t.twilio.accountSid)
-        case "pipecat":
+        case .pipecat:
             return try PipecatDialect(utterances: try utterances(t.sampleRate), sampleRate: t.sampleRate)
-        default:
+        case .chorus:
             return ChorusNativeDialect(audio: SharedAudio(pcm16: try utterances(t.sampleRate), sampleRate: t.sampleRate))
         }
     }

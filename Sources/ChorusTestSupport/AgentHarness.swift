@@ -61,11 +61,11 @@ public enum AgentHarness {
             requiredBearerToken: setup.requiredBearerToken)
         let port = try await agent.start(host: "127.0.0.1", port: 0, tls: try setup.tls?.makeContext())
         if setup.tls != nil || setup.path != nil {
-            let path = setup.path ?? "/\(scenario.target.dialect)"
+            let path = setup.path ?? "/\(scenario.target.dialect.rawValue)"
             scenario.target.url = "\(setup.tls == nil ? "ws" : "wss")://127.0.0.1:\(port)\(path)"
             scenario.target.tls.caFile = setup.caFile ?? setup.tls?.certificatePath
         }
-        let isRTP = scenario.target.transport == "rtp"
+        let isRTP = scenario.target.transport == .rtp
         let rtpPort = isRTP ? try await agent.startRTP(host: "127.0.0.1", port: 0) : 0
         let group = callerGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let runId = "test"
@@ -89,8 +89,8 @@ public enum AgentHarness {
         }
         let cells = scenario.network.map { profile in
             RunCell(
-                transport: scenario.target.transport, codec: scenario.target.codec,
-                dialect: isRTP ? "rtp" : scenario.target.dialect, profile: profile, target: target)
+                transport: scenario.target.transport.rawValue, codec: scenario.target.codec,
+                dialect: isRTP ? "rtp" : scenario.target.dialect.rawValue, profile: profile, target: target)
         }
         let load = LoadRun(scenario: scenario, cells: cells, runId: runId, group: group)
         let collected = SessionCollector()
@@ -104,7 +104,7 @@ public enum AgentHarness {
     public static func scenario(callers: Int, turns: Int, rampMs: Double = 1000, codec: String = "pcm16/16000") -> Scenario {
         var s = Scenario(name: "loopback", path: "\(Fixtures.packageRoot)/Scenarios/test.yaml")
         s.target.codec = codec
-        if !codec.hasPrefix("pcm16") { s.target.transport = "rtp" }
+        if !codec.hasPrefix("pcm16") { s.target.transport = .rtp }
         s.load.callers = callers
         s.load.rampMs = rampMs
         s.session.turns = turns

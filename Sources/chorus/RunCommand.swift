@@ -58,9 +58,9 @@ struct RunCommand: AsyncParsableCommand {
         let outDir = self.out ?? "Reports/\(runId)"
 
         var agentProcess: EmbeddedAgentProcess?
-        let usesRTP = scenario.transports.contains("rtp")
+        let usesRTP = scenario.transports.contains(.rtp)
         let needsAgent = scenario.transports.contains { transport in
-            transport != scenario.target.transport || (transport == "rtp" ? scenario.target.address : scenario.target.url) == nil
+            transport != scenario.target.transport || (transport == .rtp ? scenario.target.address : scenario.target.url) == nil
         }
         if needsAgent {
             try? FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import ChorusAudio
+import ChorusCore
 import ChorusEngine
 import ChorusTransport
 import NIOCore
@@ -11,25 +12,26 @@ enum TargetFactory {
         for transport in scenario.transports {
             let codec = scenario.codec(for: transport)
             let target = try Self.make(scenario, transport: transport, codec: codec, embeddedAgent: embeddedAgent)
-            let dialect = transport == "rtp" ? "rtp" : scenario.target.dialect
+            let dialect = transport == .rtp ? "rtp" : scenario.target.dialect.rawValue
             for profile in scenario.network {
-                cells.append(RunCell(transport: transport, codec: codec, dialect: dialect, profile: profile, target: target))
+                cells.append(
+                    RunCell(transport: transport.rawValue, codec: codec, dialect: dialect, profile: profile, target: target))
             }
         }
         return cells
     }
 
     static func make(
-        _ scenario: Scenario, transport: String, codec: String, embeddedAgent: EmbeddedAgentProcess?
+        _ scenario: Scenario, transport: TransportKind, codec: String, embeddedAgent: EmbeddedAgentProcess?
     ) throws -> CallTarget {
         var t = scenario.target
         t.transport = transport
         t.codec = codec
-        if t.transport == "rtp" {
+        if t.transport == .rtp {
             let utterances = try Self.loadUtterances(scenario, sampleRate: t.sampleRate)
             let address: SocketAddress
             do {
-                if let a = t.address, scenario.target.transport == "rtp" {
+                if let a = t.address, scenario.target.transport == .rtp {
                     guard let hostPort = HostPort(parsing: a) else {
                         throw CLIError("\(scenario.path): target.address: '\(a)' is not \(HostPort.expectedForm)")
                     }
@@ -57,7 +59,7 @@ enum TargetFactory {
         // This cell's transport and codec; a URL belongs to a WebSocket scenario only (an RTP one has an address).
         var cell = scenario
         cell.target = t
-        if scenario.target.transport != "websocket" { cell.target.url = nil }
+        if scenario.target.transport != .websocket { cell.target.url = nil }
         do {
             return try WebSocketTarget.make(
                 cell, utterances: { rate in try Self.loadUtterances(scenario, sampleRate: rate) },

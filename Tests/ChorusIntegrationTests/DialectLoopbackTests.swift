@@ -10,7 +10,7 @@ struct DialectLoopbackTests {
     /// A loopback scenario speaking `dialect` with its codec and end of turn.
     static func scenario(dialect: String, codec: String, endOfTurn: String, callers: Int, turns: Int) -> Scenario {
         var s = AgentHarness.scenario(callers: callers, turns: turns)
-        s.target.dialect = dialect
+        s.target.dialect = DialectKind(rawValue: dialect)!
         s.target.codec = codec
         s.target.endOfTurn = endOfTurn
         return s
