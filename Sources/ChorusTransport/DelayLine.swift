@@ -48,7 +48,7 @@ final class DelayLine<Element>: NIOScheduledCallbackHandler {
     func handleScheduledCallback(eventLoop: some EventLoop) {
         self.callback = nil
         self.scheduledNs = .max
-        let nowNs = Int64(NIODeadline.now().uptimeNanoseconds)
+        let nowNs = Int64(self.eventLoop.now.uptimeNanoseconds)
         while let first = self.heap.first, first.dueNs <= nowNs {
             let entry = self.popFirst()
             self.release(entry.element, entry.dueNs)

@@ -27,14 +27,14 @@ final class FramePacer: NIOScheduledCallbackHandler {
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
-        self.originNs = Int64(NIODeadline.now().uptimeNanoseconds)
+        self.originNs = Int64(eventLoop.now.uptimeNanoseconds)
     }
 
     /// Adds a caller to the slot `PacerSlots` chooses; returns its first frame deadline (≥ 20 ms from now).
     func add(_ caller: PacedCaller) -> Int64 {
         let slot = self.places.assign()
         self.slots[slot].append(caller)
-        let nowNs = Int64(NIODeadline.now().uptimeNanoseconds)
+        let nowNs = self.nowNs()
         // The first tick of this slot at least one frame period away.
         let period = Int64(Self.slotsPerFrame) * Self.slotNs
         let base = (nowNs + period - self.originNs) / period * period + Int64(slot) * Self.slotNs
@@ -62,7 +62,7 @@ final class FramePacer: NIOScheduledCallbackHandler {
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
         self.callback = nil
-        let nowNs = Int64(NIODeadline.now().uptimeNanoseconds)
+        let nowNs = self.nowNs()
         // Serve every slot whose time has come; a late wake-up serves the missed slots at once.
         var served = 0
         while self.originNs + self.tick * Self.slotNs <= nowNs && served < Self.slotsPerFrame {
@@ -71,7 +71,7 @@ final class FramePacer: NIOScheduledCallbackHandler {
             var i = 0
             while i < self.slots[slot].count {
                 let caller = self.slots[slot][i]
-                caller.paceTick(nowNs: Int64(NIODeadline.now().uptimeNanoseconds))
+                caller.paceTick(nowNs: self.nowNs())
                 if i < self.slots[slot].count && self.slots[slot][i] === caller { i += 1 }
             }
             self.tick += 1
@@ -85,6 +85,9 @@ final class FramePacer: NIOScheduledCallbackHandler {
         self.tick = self.places.nextOccupied(from: self.tick)
         if self.places.members > 0 { self.schedule() }
     }
+
+    /// The loop's clock: monotonic time, or an `EmbeddedEventLoop`'s virtual time in tests.
+    private func nowNs() -> Int64 { Int64(self.eventLoop.now.uptimeNanoseconds) }
 
     private func schedule() {
         let at = NIODeadline.uptimeNanoseconds(UInt64(self.originNs + self.tick * Self.slotNs))

@@ -18,6 +18,8 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     private let remote: SocketAddress?
     private let promise: EventLoopPromise<CallerReport>
     private var context: ChannelHandlerContext?
+    /// Where time comes from (the channel's loop once added).
+    private var clock: any EventLoop
     private var flow: CallFlow
     private var rng: SplitMix64
     private let ssrc: UInt32
@@ -60,6 +62,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         })
         self.audio = audio
         self.stats = stats
+        self.clock = stats.eventLoop
         self.remote = remote
         self.promise = promise
         var rng = SplitMix64(seed: plan.seed)
@@ -80,6 +83,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.clock = context.eventLoop
         self.stats.activeSessions += 1
         if let profile = self.flow.plan.link, !(profile.up.isClean && profile.down.isClean) {
             self.link = LinkImpairment(profile: profile, runSeed: self.flow.plan.runSeed, callerIndex: self.flow.plan.sessionIndex)
@@ -96,7 +100,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     private func start() {
         guard !self.started else { return }
         self.started = true
-        let now = Self.nowNs()
+        let now = self.nowNs()
         // The session id travels as the RTCP CNAME, so the agent's ground truth can be joined with ours.
         self.sendRTCP(nowNs: now, bye: false)
         guard self.flow.start() else {
@@ -140,7 +144,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     // MARK: - Receiving
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let nowNs = Self.nowNs()  // before anything else: the bytes are here now
+        let nowNs = self.nowNs()  // before anything else: the bytes are here now
         let envelope = self.unwrapInboundIn(data)
         self.stats.framesReceived &+= 1
         if self.link != nil {
@@ -256,7 +260,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
                 if isEndOfSpeech {
                     self.context?.flush()
                     // t_eos: the packet holding the last speech sample has just been handed to the kernel.
-                    let eosNs = Self.nowNs()
+                    let eosNs = self.nowNs()
                     self.flow.endOfSpeechSent(
                         actualNs: eosNs, intendedNs: deadline, upDelayNs: self.lastUpArrivalNs.map { max(0, $0 - eosNs) })
                 }
@@ -266,7 +270,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
                 self.afterFlowChange()
                 return
             }
-            self.stats.recordFrameSent(deadlineNs: deadline, nowNs: Self.nowNs())
+            self.stats.recordFrameSent(deadlineNs: deadline, nowNs: self.nowNs())
             self.grid.advance()
             sent += 1
         }
@@ -312,7 +316,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
             case .deliver(let atNs, let duplicateAtNs):
                 self.lastUpArrivalNs = atNs
                 if let d = duplicateAtNs { self.upLine?.push(packet, dueNs: d) }
-                if atNs > Self.nowNs() {
+                if atNs > self.nowNs() {
                     self.upLine?.push(packet, dueNs: atNs)
                     return
                 }
@@ -372,7 +376,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         guard !self.hungUp, let context = self.context else { return }
         self.hungUp = true
         self.stopPacing()
-        self.sendRTCP(nowNs: Self.nowNs(), bye: true)
+        self.sendRTCP(nowNs: self.nowNs(), bye: true)
         // The agent answers BYE with a last receiver report; wait briefly for it (closing on arrival).
         let channel = context.channel
         context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(300)) { channel.close(promise: nil) }
@@ -423,7 +427,8 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         return [up, down]
     }
 
-    static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
+    /// The loop's clock: the machine's monotonic clock, or an `EmbeddedEventLoop`'s virtual time in tests.
+    private func nowNs() -> Int64 { Int64(self.clock.now.uptimeNanoseconds) }
 
     static func wallNs() -> Int64 {
         var ts = timespec()

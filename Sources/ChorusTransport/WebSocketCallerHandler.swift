@@ -18,6 +18,8 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     private let promise: EventLoopPromise<CallerReport>
     private let rawWriter: RawFrameWriter
     private var context: ChannelHandlerContext?
+    /// Where time comes from (the channel's loop once added).
+    private var clock: any EventLoop
     private var flow: CallFlow
     private var started = false
     private var hungUp = false
@@ -47,6 +49,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         self.audio = dialect.audio
         self.session = dialect.makeSession(plan: plan)
         self.stats = stats
+        self.clock = stats.eventLoop
         self.rawWriter = rawWriter
         self.promise = promise
         self.rng = SplitMix64(seed: plan.seed)
@@ -57,6 +60,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.clock = context.eventLoop
         self.stats.activeSessions += 1
         let plan = self.flow.plan
         if let profile = plan.link, !(profile.up.isClean && profile.down.isClean) {
@@ -139,7 +143,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
     // MARK: - Receiving
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let nowNs = Self.nowNs()  // before anything else: the bytes are here now
+        let nowNs = self.nowNs()  // before anything else: the bytes are here now
         let frame = self.unwrapInboundIn(data)
         switch frame.opcode {
         case .ping:
@@ -255,7 +259,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
                 if isEndOfSpeech {
                     self.context?.flush()
                     // t_eos: the frame holding the last speech sample has just been handed to the kernel.
-                    let eosNs = Self.nowNs()
+                    let eosNs = self.nowNs()
                     self.flow.endOfSpeechSent(actualNs: eosNs, intendedNs: deadline, upDelayNs: self.upDelay(after: eosNs))
                     if self.flow.plan.sendsEndOfTurn {
                         let messages = self.session.endOfTurnMessages(turn: turn)
@@ -278,7 +282,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
                 return
             }
             self.audioFramesSent &+= 1
-            self.stats.recordFrameSent(deadlineNs: deadline, nowNs: Self.nowNs())
+            self.stats.recordFrameSent(deadlineNs: deadline, nowNs: self.nowNs())
             self.grid.advance()
             sent += 1
         }
@@ -297,7 +301,7 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         if self.tcpUp != nil {
             let due = self.tcpUp!.deliver(sendNs: sentNs, bytes: frame.readableBytes)
             self.lastUpDueNs = due
-            if due > Self.nowNs() || (self.upLine?.count ?? 0) > 0 {
+            if due > self.nowNs() || (self.upLine?.count ?? 0) > 0 {
                 self.upLine?.push(frame, dueNs: due)
                 return
             }
@@ -384,7 +388,8 @@ final class WebSocketCallerHandler: ChannelInboundHandler, PacedCaller {
         return f
     }
 
-    static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
+    /// The loop's clock: the machine's monotonic clock, or an `EmbeddedEventLoop`'s virtual time in tests.
+    private func nowNs() -> Int64 { Int64(self.clock.now.uptimeNanoseconds) }
 }
 
 @available(*, unavailable)
