@@ -11,7 +11,7 @@ SWIFT ?= swift
 ## setup: install the system libraries Chorus links (idempotent; needs root or sudo the first time)
 setup:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
-	@command -v $(SWIFT) >/dev/null || { echo "error: swift not found on PATH (Swift 6.1 or newer is required)"; exit 2; }
+	@command -v $(SWIFT) >/dev/null || { echo "error: swift not found on PATH (Swift 6.2 or newer is required)"; exit 2; }
 
 apt-install:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -45,7 +45,9 @@ test: setup
 clean:
 	rm -rf .build
 
-## bench: harness CPU per frame, RSS per session, lateness and TTFA error at 1/100/1000/2000 callers, and the Python ratio
+## bench: receive-path microbenchmarks (base64, JSON: docs/dialects.md), then harness CPU per frame, RSS per session,
+## lateness and TTFA error at 1/100/1000/2000 callers, and the Python ratio
 bench: build
+	$(SWIFT) build -c release --product chorus-microbench && .build/release/chorus-microbench
 	@python3 -c "import websockets" 2>/dev/null || pip install -q websockets
 	@ulimit -n 65536 2>/dev/null; python3 bench/bench.py

@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // chorus-microbench measures it against ChorusDialects.Base64 (docs/dialects.md). Its manifest needs Swift 6.2.
+        .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
     ],
     targets: [
         // C libraries, each behind a module map and a tiny shim for what Swift cannot call.
@@ -69,6 +71,13 @@ let package = Package(
             dependencies: [
                 "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusTransport", "ChorusAgent", "ChorusEngine", "ChorusStore",
             ] + nio
+        ),
+        .executableTarget(
+            name: "chorus-microbench",
+            dependencies: [
+                "ChorusCore", "ChorusDialects", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+            ]
         ),
         .executableTarget(
             name: "chorus",
