@@ -105,9 +105,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusTransportTests",
-            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore", "ChorusRTP"] + nio
+            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore", "ChorusRTP", "CAllocationCounter", "ChorusTestSupport", "ChorusNetwork"] + nio
                 + [.product(name: "NIOEmbedded", package: "swift-nio")]
         ),
+        // Counts heap allocations per thread (interposes malloc in the test executable): the no-allocation tests.
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),
         .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),
         .testTarget(

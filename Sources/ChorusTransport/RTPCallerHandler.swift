@@ -48,6 +48,8 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     // The impaired network, per direction, when the plan has one.
     private var link: LinkImpairment?
     private var upLine: DelayLine<ByteBuffer>?
+    /// Buffers of released held packets, reused for the next ones (`held`).
+    private var heldPool: [ByteBuffer] = []
     /// Datagrams held back by the link, with when they reached the socket.
     private var downLine: DelayLine<(data: ByteBuffer, socketNs: Int64)>?
     /// When the link delivers the last packet sent toward the agent; nil when it dropped it.
@@ -89,7 +91,10 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
             self.link = LinkImpairment(profile: profile, runSeed: self.flow.plan.runSeed, callerIndex: self.flow.plan.sessionIndex)
             self.upLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] packet, _ in
                 self.context?.writeAndFlush(self.outbound(packet), promise: nil)
+                // Once the socket has taken it nothing else holds it, and the next held packet overwrites it.
+                if self.heldPool.count < 64 { self.heldPool.append(packet) }
             }
+            self.heldPool.reserveCapacity(64)
             self.downLine = DelayLine(eventLoop: context.eventLoop) { [unowned self] held, dueNs in
                 self.process(held.data, arrivalNs: dueNs, downDelayNs: dueNs - held.socketNs)
                 self.afterFlowChange()
@@ -305,8 +310,6 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     }
 
     /// Puts a datagram on the caller → agent direction: straight to the socket, or through the impaired link.
-    /// A held packet keeps the scratch buffer's storage; the next write then copies (copy-on-write) instead of
-    /// overwriting it.
     private func transmit(_ packet: ByteBuffer, sentNs: Int64, context: ChannelHandlerContext) {
         if self.link != nil {
             switch self.link!.up.decide(sendNs: sentNs, bytes: packet.readableBytes) {
@@ -315,14 +318,23 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
                 return
             case .deliver(let atNs, let duplicateAtNs):
                 self.lastUpArrivalNs = atNs
-                if let d = duplicateAtNs { self.upLine?.push(packet, dueNs: d) }
+                if let d = duplicateAtNs { self.upLine?.push(self.held(packet), dueNs: d) }
                 if atNs > self.nowNs() {
-                    self.upLine?.push(packet, dueNs: atNs)
+                    self.upLine?.push(self.held(packet), dueNs: atNs)
                     return
                 }
             }
         }
         context.write(self.outbound(packet), promise: nil)
+    }
+
+    /// A copy of `packet` in a buffer of the held-packet pool. Holding the scratch buffer itself would make the next
+    /// packet's write copy it (copy-on-write): an allocation for every packet the link delays.
+    private func held(_ packet: ByteBuffer) -> ByteBuffer {
+        var buffer = self.heldPool.popLast() ?? ByteBufferAllocator().buffer(capacity: max(packet.readableBytes, 256))
+        buffer.clear()
+        buffer.writeImmutableBuffer(packet)
+        return buffer
     }
 
     /// A datagram as the channel takes it: bare on a connected socket (no envelope to box), addressed otherwise.

@@ -1,0 +1,164 @@
+import CAllocationCounter
+import ChorusAudio
+import ChorusCore
+import ChorusNetwork
+import ChorusTestSupport
+import NIOCore
+import NIOEmbedded
+import NIOWebSocket
+import Testing
+
+@testable import ChorusTransport
+
+/// Callers driven on an `EmbeddedEventLoop`: virtual time, no sockets, no sleeps. The loop's `now` is the clock
+/// the pacer, the frame grid, the delay lines and the handlers read, so deadlines are exact.
+@Suite("Callers on an embedded loop", .serialized)
+struct EmbeddedCallerTests {
+    static let frameNs: Int64 = 20_000_000
+
+    /// Swallows what the caller writes (the wire), counting writes and noting when each went out.
+    final class Wire: ChannelOutboundHandler {
+        typealias OutboundIn = NIOAny
+        let loop: EmbeddedEventLoop
+        var writes = 0
+        var times: [Int64] = []
+        var recordsTimes = true
+
+        init(loop: EmbeddedEventLoop) { self.loop = loop }
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            self.writes += 1
+            if self.recordsTimes { self.times.append(Int64(self.loop.now.uptimeNanoseconds)) }
+            promise?.succeed(())
+        }
+    }
+
+    /// A session that never finishes within the test: many turns, a long response timeout.
+    static func plan(link: LinkProfile? = nil) -> SessionPlan {
+        var plan = SessionPlan(
+            callerIndex: 0, sessionIndex: 0, sessionId: "embedded", turnClips: Array(repeating: 0, count: 200),
+            thinkNs: Array(repeating: 100_000_000, count: 200), responseTimeoutNs: 2_000_000_000, originNs: 0, seed: 7,
+            runSeed: 7)
+        plan.link = link
+        return plan
+    }
+
+    static let utterances: [Utterance] = {
+        (try? Fixtures.utteranceNames.prefix(1).map { try Utterance.load(path: Fixtures.audio($0), sampleRate: 16000) }) ?? []
+    }()
+
+    /// A caller on an embedded channel: its pipeline, its wire, the caller itself and its loop's statistics.
+    struct Caller {
+        var channel: EmbeddedChannel
+        var wire: Wire
+        var paced: any PacedCaller
+        var stats: LoopStats
+    }
+
+    /// An RTP Opus caller on `loop`, its socket replaced by `Wire`.
+    static func rtpCaller(loop: EmbeddedEventLoop, link: LinkProfile? = nil) throws -> Caller {
+        let audio = try SharedRTPAudio(
+            utterances: Self.utterances, codec: .opus(sampleRate: 16000, bitrate: 24000, complexity: 5, fec: true),
+            payloadType: nil, audioLevelExtension: true)
+        let stats = LoopStats(eventLoop: loop)
+        let wire = Wire(loop: loop)
+        let channel = EmbeddedChannel(loop: loop)
+        try channel.pipeline.syncOperations.addHandler(wire)
+        let caller = RTPCallerHandler(
+            plan: Self.plan(link: link), audio: audio, stats: stats, remote: nil,
+            promise: loop.makePromise(of: CallerReport.self))
+        try channel.pipeline.syncOperations.addHandler(caller)
+        return Caller(channel: channel, wire: wire, paced: caller, stats: stats)
+    }
+
+    /// A native-dialect WebSocket caller on `loop`: the raw writer and the caller behind `Wire`.
+    static func webSocketCaller(loop: EmbeddedEventLoop, link: LinkProfile? = nil) throws -> Caller {
+        let dialect = ChorusNativeDialect(
+            audio: SharedAudio(pcm16: Self.utterances, sampleRate: 16000))
+        let stats = LoopStats(eventLoop: loop)
+        let wire = Wire(loop: loop)
+        let raw = RawFrameWriter()
+        let channel = EmbeddedChannel(loop: loop)
+        try channel.pipeline.syncOperations.addHandler(wire)
+        try channel.pipeline.syncOperations.addHandler(raw)
+        let caller = WebSocketCallerHandler(
+            plan: Self.plan(link: link), dialect: dialect, stats: stats, rawWriter: raw,
+            promise: loop.makePromise(of: CallerReport.self))
+        try channel.pipeline.syncOperations.addHandler(caller)
+        return Caller(channel: channel, wire: wire, paced: caller, stats: stats)
+    }
+
+    @Test func framesLeaveOnAbsoluteTwentyMillisecondDeadlines() throws {
+        let loop = EmbeddedEventLoop()
+        let caller = try Self.rtpCaller(loop: loop)
+        let (channel, wire) = (caller.channel, caller.wire)
+        channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+        wire.times.removeAll()  // the opening RTCP report
+        for _ in 0..<1_000 { loop.advanceTime(by: .milliseconds(1)) }
+        // One packet per 20 ms, each exactly on the grid (virtual time does not drift).
+        #expect(wire.times.count >= 48 && wire.times.count <= 50, "\(wire.times.count) packets in 1 s")
+        let first = try #require(wire.times.first)
+        for (k, t) in wire.times.enumerated() where k < 45 {
+            #expect(t == first + Int64(k) * Self.frameNs, "packet \(k) at \(t - first) ns")
+        }
+        // A late wake-up (the loop blocked for 200 ms: the caller is ticked once, 200 ms on) sends the backlog at
+        // once, then the grid goes on.
+        caller.stats.pacer.remove(caller.paced)
+        let before = wire.times.count
+        let last = try #require(wire.times.last)
+        loop.advanceTime(by: .milliseconds(200))
+        caller.paced.paceTick(nowNs: Int64(loop.now.uptimeNanoseconds))
+        let burst = wire.times[before...]
+        #expect(burst.count == 10 && burst.allSatisfy { $0 == burst.first }, "\(burst.count) packets in the burst")
+        wire.times.removeAll()
+        loop.advanceTime(by: .milliseconds(20))
+        caller.paced.paceTick(nowNs: Int64(loop.now.uptimeNanoseconds))
+        #expect(wire.times.count == 1)
+        // The packet after the burst is on the original grid, not 20 ms after the burst.
+        #expect((wire.times[0] - last) % Self.frameNs == 0)
+        _ = try? channel.finish()
+    }
+
+    /// Allocations per paced frame over 10,000 frames (after a warm-up), on the caller's loop thread.
+    ///
+    /// The caller is taken off the loop's pacer and ticked directly, each tick after the loop's clock moved on by
+    /// a frame: an `EmbeddedEventLoop` allocates for every timer it fires, which a real loop's
+    /// `scheduleCallback` does not, so only the caller's own work (and its delay lines' releases) is counted.
+    static func allocationsPerFrame(_ make: (EmbeddedEventLoop) throws -> Caller) throws -> Double {
+        let loop = EmbeddedEventLoop()
+        let caller = try make(loop)
+        let (channel, wire) = (caller.channel, caller.wire)
+        wire.recordsTimes = false
+        channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+        caller.stats.pacer.remove(caller.paced)
+        func tick() {
+            loop.advanceTime(by: .milliseconds(20))
+            caller.paced.paceTick(nowNs: Int64(loop.now.uptimeNanoseconds))
+        }
+        for _ in 0..<500 { tick() }
+        let before = wire.writes
+        chorus_allocations_start()
+        for _ in 0..<10_000 { tick() }
+        let allocations = chorus_allocations_stop()
+        let frames = wire.writes - before
+        _ = try? channel.finish()
+        #expect(frames >= 10_000, "\(frames) writes")
+        return Double(allocations) / Double(max(1, frames))
+    }
+
+    // Each turn's record, its end-of-turn message and the RTCP report every ~5 s allocate; a frame must not. 0.1 per
+    // frame is one allocation every 10 frames: an allocation per frame is 10 times that.
+    static let bound = 0.1
+
+    @Test func anRTPOpusCallerAllocatesNothingPerFrame() throws {
+        let perFrame = try Self.allocationsPerFrame { try Self.rtpCaller(loop: $0) }
+        print("RTP Opus, clean: \(perFrame) allocations per frame")
+        #expect(perFrame < Self.bound)
+    }
+
+    @Test func aWebSocketCallerAllocatesNothingPerFrame() throws {
+        let perFrame = try Self.allocationsPerFrame { try Self.webSocketCaller(loop: $0) }
+        print("WebSocket native, clean: \(perFrame) allocations per frame")
+        #expect(perFrame < Self.bound)
+    }
+}
