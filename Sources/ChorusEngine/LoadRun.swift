@@ -198,20 +198,12 @@ public final class LoadRun: Sendable {
     private func play(index: Int, caller: Int, intendedNs: Int64, context: SessionContext) async {
         let cell = self.cells[index % self.cells.count]
         var plan = context.planner.plan(callerIndex: caller, sessionIndex: index)
-        plan.link = cell.profile.name == "clean" ? nil : cell.profile
-        if cell.transport == "rtp" { plan.responseEndSilenceNs = 600_000_000 }
-        if let link = plan.link { plan.ttfaFloorNs = Int64(link.ttfaFloorMs(datagrams: cell.transport == "rtp") * 1e6) }
-        let stats = context.stats[index % context.stats.count]
-        let r: CallResult
-        switch cell.target {
-        case .webSocket(let endpoint, let dialect, let options):
-            r = await WebSocketConnector.run(
-                plan: plan, endpoint: endpoint, dialect: dialect, options: options, stats: stats,
-                registry: self.registry, connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
-        case .rtp(let address, let audio, let symmetric):
-            r = await RTPConnector.run(
-                plan: plan, remote: address, audio: audio, symmetric: symmetric, stats: stats, registry: self.registry)
-        }
+        plan.link = cell.profile.isClean ? nil : cell.profile
+        cell.target.adjust(&plan)
+        if let link = plan.link { plan.ttfaFloorNs = Int64(link.ttfaFloorMs(datagrams: cell.target.usesDatagrams) * 1e6) }
+        let r = await cell.target.call(
+            plan: plan, stats: context.stats[index % context.stats.count], registry: self.registry,
+            connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
         self.gate.finish()
         let origin = context.planner.originNs
         let result = self.sessionResult(
@@ -239,12 +231,12 @@ public final class LoadRun: Sendable {
         outcome: ChorusCore.Outcome, error: String?, turns: [TurnResult], network: [NetworkStats] = []
     ) -> SessionResult {
         SessionResult(
-            callerIndex: caller, sessionIndex: index, transport: cell.transport, dialect: cell.dialect, codec: cell.codec,
-            networkProfile: cell.profile.name,
+            callerIndex: caller, sessionIndex: index, transport: cell.transport.rawValue, dialect: cell.dialect,
+            codec: cell.codec, networkProfile: cell.profile.name,
             intendedStartMs: Double(intendedNs - origin) / 1e6, startedMs: Double(startedNs - origin) / 1e6,
             connectMs: connectNs.map { Double($0) / 1e6 }, endedMs: Double(endedNs - origin) / 1e6,
             outcome: outcome, error: error, turns: turns, network: network,
-            ttfaFloorMs: cell.profile.isClean ? nil : cell.profile.ttfaFloorMs(datagrams: cell.transport == "rtp"))
+            ttfaFloorMs: cell.profile.isClean ? nil : cell.profile.ttfaFloorMs(datagrams: cell.target.usesDatagrams))
     }
 
     static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }

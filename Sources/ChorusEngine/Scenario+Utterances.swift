@@ -9,4 +9,20 @@ extension Scenario {
             path: path, sampleRate: sampleRate, speechThresholdDBFS: self.session.speechThresholdDBFS,
             speechWindowMs: self.session.speechWindowMs)
     }
+
+    /// Loads every utterance of `session.utterances` at `sampleRate`.
+    /// - Throws: `TargetProblem` naming every unreadable file at once.
+    public func loadUtterances(sampleRate: Int) throws -> [Utterance] {
+        var problems: [String] = []
+        var clips: [Utterance] = []
+        for path in self.session.utterances {
+            do {
+                clips.append(try self.utterance(path: path, sampleRate: sampleRate))
+            } catch {
+                problems.append("\(self.path): session.utterances: \(error)")
+            }
+        }
+        if !problems.isEmpty { throw TargetProblem(description: problems.joined(separator: "\n")) }
+        return clips
+    }
 }

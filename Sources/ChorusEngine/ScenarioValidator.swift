@@ -39,8 +39,8 @@ struct ScenarioValidator {
         ],
         "harness": ["max_send_late_p99", "max_send_late", "max_loop_lag_p999", "threads"],
     ]
-    /// The transports scenarios may name.
-    static let transports: [TransportKind] = [.websocket, .rtp]
+    /// The transports scenarios may name: those with a transport registered.
+    static let transports = TransportRegistry.standard.kinds
     /// Codecs of the transports that carry audio without a dialect (RTP); the first is the default.
     static let transportCodecs: [TransportKind: [String]] = [.rtp: ["opus/16000", "opus/48000", "pcmu/8000"]]
     /// Codecs per WebSocket dialect; the first is the default.

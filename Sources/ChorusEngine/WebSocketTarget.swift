@@ -3,21 +3,20 @@ import ChorusDialects
 import ChorusTransport
 import Foundation
 
-/// Builds a WebSocket scenario's target: the dialect with its audio encoded once, the endpoint, and the client
+/// Reads a WebSocket scenario's target: the dialect with its audio encoded once, the endpoint, and the client
 /// options with every `${VAR}` expanded from the environment.
 public enum WebSocketTarget {
     /// A target that cannot be built (an unset environment variable, an unreadable CA file, …), naming the key.
-    public struct Problem: Error, CustomStringConvertible {
-        public var description: String
-    }
+    public typealias Problem = TargetProblem
 
     /// - Parameters:
     ///   - utterances: loads the scenario's utterances at a sample rate.
     ///   - embeddedPort: the embedded agent's port, used when the scenario has no `target.url`.
+    ///   - embeddedHost: the embedded agent's host.
     public static func make(
         _ scenario: Scenario, utterances: (Int) throws -> [Utterance], embeddedPort: Int?,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws -> CallTarget {
+        embeddedHost: String = "127.0.0.1", environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> WebSocketCallTransport {
         let t = scenario.target
         var endpoint: WebSocketEndpoint
         if let url = t.url {
@@ -28,7 +27,7 @@ public enum WebSocketTarget {
         } else {
             guard let port = embeddedPort else { throw Problem(description: "no target.url and no embedded agent") }
             // The reference agent serves every dialect, one path each.
-            endpoint = WebSocketEndpoint(host: "127.0.0.1", port: port, path: "/\(t.dialect.rawValue)")
+            endpoint = WebSocketEndpoint(host: embeddedHost, port: port, path: "/\(t.dialect.rawValue)")
         }
         var problems: [String] = []
         func expand(_ template: String, _ key: String) -> String {
@@ -61,7 +60,7 @@ public enum WebSocketTarget {
         }
         if !problems.isEmpty { throw Problem(description: problems.joined(separator: "\n")) }
         let dialect = try Self.dialect(scenario, utterances: utterances)
-        return .webSocket(endpoint, dialect: dialect, options: options)
+        return WebSocketCallTransport(endpoint: endpoint, dialect: dialect, options: options)
     }
 
     /// The scenario's WebSocket dialect with its audio prepared.

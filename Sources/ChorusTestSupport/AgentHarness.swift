@@ -2,8 +2,6 @@ import ChorusAgent
 import ChorusCore
 import ChorusEngine
 import ChorusAudio
-import ChorusTransport
-import NIOCore
 import NIOPosix
 
 /// Runs a scenario's callers in-process against a reference agent on port 0, and hands back both sides.
@@ -65,39 +63,19 @@ public enum AgentHarness {
             scenario.target.url = "\(setup.tls == nil ? "ws" : "wss")://127.0.0.1:\(port)\(path)"
             scenario.target.tls.caFile = setup.caFile ?? setup.tls?.certificatePath
         }
-        let isRTP = scenario.target.transport == .rtp
-        let rtpPort = isRTP ? try await agent.startRTP(host: "127.0.0.1", port: 0) : 0
-        let group = callerGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var ports: [TransportKind: Int] = [.websocket: port]
+        if scenario.transports.contains(.rtp) { ports[.rtp] = try await agent.startRTP(host: "127.0.0.1", port: 0) }
         let runId = "test"
-        let target: CallTarget
-        if isRTP {
-            let rate = scenario.target.sampleRate
-            let clips = try Fixtures.utteranceNames.map { try scenario.utterance(path: Fixtures.audio($0), sampleRate: rate) }
-            let codec: SharedRTPAudio.Codec = scenario.target.encoding == "pcmu"
-                ? .pcmu : .opus(sampleRate: rate, bitrate: 24000, complexity: 5, fec: true)
-            target = .rtp(
-                try SocketAddress(ipAddress: "127.0.0.1", port: rtpPort),
-                try SharedRTPAudio(utterances: clips, codec: codec, payloadType: nil, audioLevelExtension: true),
-                symmetric: scenario.target.symmetricRTP)
-        } else {
-            target = try WebSocketTarget.make(
-                scenario,
-                utterances: { [scenario] rate in
-                    try Fixtures.utteranceNames.map { try scenario.utterance(path: Fixtures.audio($0), sampleRate: rate) }
-                },
-                embeddedPort: port, environment: setup.environment)
-        }
-        let cells = scenario.network.map { profile in
-            RunCell(
-                transport: scenario.target.transport.rawValue, codec: scenario.target.codec,
-                dialect: isRTP ? "rtp" : scenario.target.dialect.rawValue, profile: profile, target: target)
-        }
-        let load = LoadRun(scenario: scenario, cells: cells, runId: runId, group: group)
-        let collected = SessionCollector()
-        let outcome = await load.run(onSession: { await collected.add($0) }, onSample: { _ in })
-        if callerGroup == nil { try await group.shutdownGracefully() }
+        let cells = try TransportRegistry.standard.cells(
+            for: scenario, embeddedAgent: EmbeddedAgentAddresses(ports: ports),
+            utterances: { [scenario] rate in
+                try Fixtures.utteranceNames.map { try scenario.utterance(path: Fixtures.audio($0), sampleRate: rate) }
+            },
+            environment: setup.environment)
+        let (sessions, outcome) = try await LoadRun.collecting(
+            scenario: scenario, cells: cells, runId: runId, group: callerGroup)
         await agent.stop()
-        return Result(sessions: await collected.sessions, truth: agent.truth.records, outcome: outcome, runId: runId)
+        return Result(sessions: sessions, truth: agent.truth.records, outcome: outcome, runId: runId)
     }
 
     /// A scenario for loopback tests: the shipped utterances, `callers` × `turns`, short think times.

@@ -56,6 +56,13 @@ final class EmbeddedAgentProcess {
         self.rtpPort = rtp ? port(after: "rtp on ") : nil
     }
 
+    /// Where callers reach it, per transport.
+    var addresses: EmbeddedAgentAddresses {
+        var ports: [TransportKind: Int] = [.websocket: self.port]
+        ports[.rtp] = self.rtpPort
+        return EmbeddedAgentAddresses(host: "127.0.0.1", ports: ports)
+    }
+
     /// Ends the agent and waits for it, so its truth file is complete.
     func stop() {
         try? self.stdinPipe.fileHandleForWriting.close()

@@ -58,18 +58,21 @@ struct RunCommand: AsyncParsableCommand {
         let outDir = self.out ?? "Reports/\(runId)"
 
         var agentProcess: EmbeddedAgentProcess?
+        let transports = TransportRegistry.standard
         let usesRTP = scenario.transports.contains(.rtp)
-        let needsAgent = scenario.transports.contains { transport in
-            transport != scenario.target.transport || (transport == .rtp ? scenario.target.address : scenario.target.url) == nil
-        }
-        if needsAgent {
+        if transports.callsEmbeddedAgent(scenario) {
             try? FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
             agentProcess = try EmbeddedAgentProcess(
                 behavior: scenario.agent, replyPath: scenario.agentReply, truthPath: "\(outDir)/agent-truth.jsonl",
                 rtp: usesRTP)
         }
         defer { agentProcess?.stop() }
-        let cells = try TargetFactory.cells(scenario, embeddedAgent: agentProcess)
+        let cells: [RunCell]
+        do {
+            cells = try transports.cells(for: scenario, embeddedAgent: agentProcess?.addresses)
+        } catch let problem as TargetProblem {
+            throw CLIError(problem.description)
+        }
 
         // Secrets never reach the database: the stored YAML and configuration are redacted (docs/dialects.md).
         let secrets = WebSocketTarget.secrets(of: scenario, environment: ProcessInfo.processInfo.environment)

@@ -50,10 +50,7 @@ struct DialectScenarioTests {
         let environment = ["CHORUS_TEST_KEY": "sk-secret-abc"]
         let target = try WebSocketTarget.make(
             s, utterances: { rate in [Self.tone(rate: rate)] }, embeddedPort: nil, environment: environment)
-        guard case .webSocket(let endpoint, let dialect, let options) = target else {
-            Issue.record("a WebSocket target")
-            return
-        }
+        let (endpoint, dialect, options) = (target.endpoint, target.dialect, target.options)
         #expect(dialect.name == "openai-realtime")
         #expect(endpoint.path == "/v1/realtime?model=gpt-realtime&token=literal-token-123")
         #expect(options.headers.contains(.init(name: "Authorization", value: "Bearer sk-secret-abc")))
