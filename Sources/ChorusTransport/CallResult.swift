@@ -8,6 +8,13 @@ public struct CallResult: Sendable {
     public var connectNs: Int64?
     public var endedNs: Int64
     public var report: CallerReport
+
+    public init(startedNs: Int64, connectNs: Int64?, endedNs: Int64, report: CallerReport) {
+        self.startedNs = startedNs
+        self.connectNs = connectNs
+        self.endedNs = endedNs
+        self.report = report
+    }
 }
 
 extension CallResult {

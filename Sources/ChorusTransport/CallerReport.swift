@@ -7,6 +7,13 @@ public struct CallerReport: Sendable {
     public var error: String?
     /// Per-direction media statistics, for transports that see packets.
     public var network: [NetworkStats] = []
+
+    public init(turns: [TurnResult], outcome: Outcome, error: String? = nil, network: [NetworkStats] = []) {
+        self.turns = turns
+        self.outcome = outcome
+        self.error = error
+        self.network = network
+    }
 }
 
 /// Tells a caller's handler that the handshake is done and the call may start.
