@@ -22,7 +22,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
-        // chorus-microbench measures it against ChorusDialects.Base64 (docs/dialects.md). Its manifest needs Swift 6.2.
+        // Base64 for agent audio (faster than our hand-written codec: docs/dialects.md). Its manifest needs Swift 6.2.
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
     ],
     targets: [
@@ -41,6 +41,7 @@ let package = Package(
                 "ChorusCore", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
             ]
         ),
         .target(

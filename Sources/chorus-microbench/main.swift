@@ -23,21 +23,13 @@ for payload in payloads {
     var buffer = ByteBuffer()
     print(" \(payload.name) → \(text.count) chars")
     text.withUnsafeBytes { raw in
-        // Both decoders must agree before either is timed.
         buffer.clear()
         precondition(ChorusDialects.Base64.decode(raw, appendingTo: &buffer))
         precondition(Array(buffer.readableBytesView) == payload.bytes)
-        buffer.clear()
-        precondition(ExtrasDecode.append(raw, to: &buffer) && Array(buffer.readableBytesView) == payload.bytes)
 
-        bench.measure("ChorusDialects.Base64.decode") {
+        bench.measure("ChorusDialects.Base64.decode (ExtrasBase64)") {
             buffer.clear()
             _ = ChorusDialects.Base64.decode(raw, appendingTo: &buffer)
-            return buffer.readableBytes
-        }
-        bench.measure("ExtrasBase64 decode(bytes:into:)") {
-            buffer.clear()
-            _ = ExtrasDecode.append(raw, to: &buffer)
             return buffer.readableBytes
         }
         bench.measure("ExtrasBase64 decode(bytes:) → [UInt8]") {
@@ -51,10 +43,7 @@ print("base64 encode (done once per shared frame at load)")
 for payload in payloads {
     let data = Data(payload.bytes)
     print(" \(payload.name)")
-    bench.measure("ChorusDialects.Base64.encode → [UInt8]") { ChorusDialects.Base64.encode(payload.bytes).count }
-    bench.measure("ExtrasBase64 encodeToBytes → [UInt8]") {
-        ExtrasBase64.Base64.encodeToBytes(bytes: payload.bytes).count
-    }
+    bench.measure("ChorusDialects.Base64.encode (ExtrasBase64)") { ChorusDialects.Base64.encode(payload.bytes).count }
     bench.measure("Foundation base64EncodedData") { data.base64EncodedData().count }
 }
 

@@ -18,7 +18,9 @@ struct Base64Tests {
         }
     }
 
-    @Test(arguments: ["A", "AAAAA", "AA=A", "A===", "====", "AA AA", "AA\nAA", "ab-_", "abc!", "AAA=A"])
+    @Test(arguments: [
+        "A", "AAAAA", "AA=A", "AAAAAA=A", "A=AA", "AA=", "A===", "====", "AA AA", "AA\nAA", "ab-_", "abc!", "AAA=A",
+    ])
     func rejectsNonBase64(text: String) {
         #expect(Base64.decode(text) == nil)
     }
