@@ -63,7 +63,7 @@ public final class LoadRun: Sendable {
         for s in stats {
             s.eventLoop.execute { s.startLagProbe() }
         }
-        let originNs = Self.nowNs()
+        let originNs = MonotonicClock.nowNs()
         let context = SessionContext(
             planner: SessionPlanner(scenario: self.scenario, clipCount: self.cells[0].target.clipCount, runId: self.runId, originNs: originNs),
             stats: stats, onSession: onSession)
@@ -75,7 +75,7 @@ public final class LoadRun: Sendable {
             // Sessions still running a grace period after the load's end are interrupted.
             guard let endNs else { return }
             let graceNs = Int64((scenario.session.responseTimeoutMs + 5000) * 1e6)
-            try? await Task.sleep(for: .nanoseconds(max(0, endNs + graceNs - Self.nowNs())))
+            try? await Task.sleep(for: .nanoseconds(max(0, endNs + graceNs - MonotonicClock.nowNs())))
             if !Task.isCancelled { registry.interruptAll() }
         }
 
@@ -137,7 +137,7 @@ public final class LoadRun: Sendable {
             while intendedNs < originNs + window.endNs {
                 guard await self.sleep(until: intendedNs) else { return }
                 await self.runSession(caller: slot, intendedNs: intendedNs, context: context)
-                intendedNs = max(intendedNs, Self.nowNs())
+                intendedNs = max(intendedNs, MonotonicClock.nowNs())
             }
         }
     }
@@ -168,7 +168,7 @@ public final class LoadRun: Sendable {
 
     /// Sleeps until a monotonic instant; false when the run was stopped meanwhile.
     private func sleep(until ns: Int64) async -> Bool {
-        let waitNs = ns - Self.nowNs()
+        let waitNs = ns - MonotonicClock.nowNs()
         if waitNs > 0 { try? await Task.sleep(for: .nanoseconds(waitNs)) }
         return !self.registry.isStopped
     }
@@ -217,7 +217,7 @@ public final class LoadRun: Sendable {
     private func recordNotStarted(
         index: Int, caller: Int, intendedNs: Int64, context: SessionContext, outcome: ChorusCore.Outcome, error: String
     ) async {
-        let now = Self.nowNs()
+        let now = MonotonicClock.nowNs()
         let result = self.sessionResult(
             cell: self.cells[index % self.cells.count], caller: caller, index: index, intendedNs: intendedNs,
             origin: context.planner.originNs, startedNs: now, connectNs: nil, endedNs: now, outcome: outcome,
@@ -239,5 +239,4 @@ public final class LoadRun: Sendable {
             ttfaFloorMs: cell.profile.isClean ? nil : cell.profile.ttfaFloorMs(datagrams: cell.target.usesDatagrams))
     }
 
-    static func nowNs() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
 }

@@ -248,7 +248,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
     private func noteBlocks(_ blocks: [RTCPReportBlock], nowNs: Int64) {
         guard let block = blocks.first(where: { $0.ssrc == self.ssrc }) else { return }
         self.lastBlockAboutUs = block
-        if let rtt = block.roundTripTimeNs(arrival: NTPTimestamp(unixNanoseconds: Self.wallNs())), rtt >= 0 {
+        if let rtt = block.roundTripTimeNs(arrival: NTPTimestamp(unixNanoseconds: MonotonicClock.wallNs())), rtt >= 0 {
             self.rttNs = rtt
         }
         if self.hungUp { self.context?.close(promise: nil) }
@@ -353,7 +353,7 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
         var packets: [RTCPPacket] = [
             .senderReport(
                 self.sender.makeSenderReport(
-                    ntpTimestamp: NTPTimestamp(unixNanoseconds: Self.wallNs()), nowNs: nowNs, reports: reports)),
+                    ntpTimestamp: NTPTimestamp(unixNanoseconds: MonotonicClock.wallNs()), nowNs: nowNs, reports: reports)),
             .sourceDescription(RTCPSourceDescription(ssrc: self.ssrc, cname: self.flow.plan.sessionId)),
         ]
         if bye { packets.append(.bye(RTCPBye(ssrcs: [self.ssrc], reason: "hang-up"))) }
@@ -441,17 +441,8 @@ final class RTPCallerHandler: ChannelInboundHandler, PacedCaller {
 
     /// The loop's clock: the machine's monotonic clock, or an `EmbeddedEventLoop`'s virtual time in tests.
     private func nowNs() -> Int64 { Int64(self.clock.now.uptimeNanoseconds) }
-
-    static func wallNs() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
 }
 
 @available(*, unavailable)
 extension RTPCallerHandler: Sendable {}
 
-#if canImport(Glibc)
-import Glibc
-#endif
