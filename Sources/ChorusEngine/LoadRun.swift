@@ -200,7 +200,8 @@ public final class LoadRun: Sendable {
         var plan = context.planner.plan(callerIndex: caller, sessionIndex: index)
         plan.link = cell.profile.isClean ? nil : cell.profile
         cell.target.adjust(&plan)
-        if let link = plan.link { plan.ttfaFloorNs = Int64(link.ttfaFloorMs(datagrams: cell.target.usesDatagrams) * 1e6) }
+        let floorMs = plan.link.map { $0.ttfaFloorMs(datagrams: cell.target.usesDatagrams) }
+        plan.ttfaFloorNs = Int64((floorMs ?? 0) * 1e6)
         let r = await cell.target.call(
             plan: plan, stats: context.stats[index % context.stats.count], registry: self.registry,
             connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
@@ -209,7 +210,7 @@ public final class LoadRun: Sendable {
         let result = self.sessionResult(
             cell: cell, caller: caller, index: index, intendedNs: intendedNs, origin: origin, startedNs: r.startedNs,
             connectNs: r.connectNs, endedNs: r.endedNs, outcome: r.report.outcome, error: r.report.error,
-            turns: r.report.turns, network: r.report.network)
+            turns: r.report.turns, network: r.report.network, ttfaFloorMs: floorMs)
         self.progress.add(result)
         await context.onSession(result)
     }
@@ -228,15 +229,15 @@ public final class LoadRun: Sendable {
 
     private func sessionResult(
         cell: RunCell, caller: Int, index: Int, intendedNs: Int64, origin: Int64, startedNs: Int64, connectNs: Int64?, endedNs: Int64,
-        outcome: ChorusCore.Outcome, error: String?, turns: [TurnResult], network: [NetworkStats] = []
+        outcome: ChorusCore.Outcome, error: String?, turns: [TurnResult], network: [NetworkStats] = [],
+        ttfaFloorMs: Double? = nil
     ) -> SessionResult {
         SessionResult(
             callerIndex: caller, sessionIndex: index, transport: cell.transport.rawValue, dialect: cell.dialect,
             codec: cell.codec, networkProfile: cell.profile.name,
             intendedStartMs: Double(intendedNs - origin) / 1e6, startedMs: Double(startedNs - origin) / 1e6,
             connectMs: connectNs.map { Double($0) / 1e6 }, endedMs: Double(endedNs - origin) / 1e6,
-            outcome: outcome, error: error, turns: turns, network: network,
-            ttfaFloorMs: cell.profile.isClean ? nil : cell.profile.ttfaFloorMs(datagrams: cell.target.usesDatagrams))
+            outcome: outcome, error: error, turns: turns, network: network, ttfaFloorMs: ttfaFloorMs)
     }
 
 }

@@ -149,8 +149,9 @@ struct RunCommand: AsyncParsableCommand {
     ) throws -> Verdict {
         let status: RunInfo.Status = outcome.aborted ? .aborted : .completed
         // A TTFA below what the network allows is a measurement bug, never data: the run cannot be trusted.
-        let sessions = try RunReport.load(store: store, runId: runId).sessions
-        let implausible = sessions.reduce(0) { $0 + $1.implausibleTurns }
+        var measured = try RunReport.load(store: store, runId: runId)
+        let sessions = measured.sessions
+        let implausible = measured.overall.implausibleTurns
         var invalidReason = outcome.invalidReason
         if implausible > 0 {
             let floors = Set(sessions.filter { $0.implausibleTurns > 0 }.map { "\($0.transport)/\($0.networkProfile)" })
@@ -160,7 +161,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         try store.finishRun(
             id: runId, endedAt: Self.now(), status: status, valid: invalidReason == nil, invalidReason: invalidReason)
-        let measured = try RunReport.load(store: store, runId: runId)
+        // Only the run's row changed: the sessions and samples already read stand.
+        if let run = try store.run(id: runId) { measured.run = run }
         let gates = GateEvaluator.evaluate(scenario.thresholds, report: measured)
         try store.replaceGates(gates, runId: runId)
         let report = RunReport(run: measured.run, sessions: measured.sessions, samples: measured.samples, gates: gates)
