@@ -55,37 +55,39 @@ struct EmbeddedCallerTests {
         var stats: LoopStats
     }
 
+    /// A caller on an embedded channel behind `Wire` (and `between`, the handlers a transport puts in front of it).
+    static func embed<Handler: ChannelHandler & PacedCaller>(
+        loop: EmbeddedEventLoop, between: [any ChannelHandler] = [],
+        _ make: (LoopStats, EventLoopPromise<CallerReport>) -> Handler
+    ) throws -> Caller {
+        let stats = LoopStats(eventLoop: loop)
+        let wire = Wire(loop: loop)
+        let channel = EmbeddedChannel(loop: loop)
+        try channel.pipeline.syncOperations.addHandler(wire)
+        for handler in between { try channel.pipeline.syncOperations.addHandler(handler) }
+        let caller = make(stats, loop.makePromise(of: CallerReport.self))
+        try channel.pipeline.syncOperations.addHandler(caller)
+        return Caller(channel: channel, wire: wire, paced: caller, stats: stats)
+    }
+
     /// An RTP Opus caller on `loop`, its socket replaced by `Wire`.
     static func rtpCaller(loop: EmbeddedEventLoop, link: LinkProfile? = nil) throws -> Caller {
         let audio = try SharedRTPAudio(
             utterances: Self.utterances, codec: .opus(sampleRate: 16000, bitrate: 24000, complexity: 5, fec: true),
             payloadType: nil, audioLevelExtension: true)
-        let stats = LoopStats(eventLoop: loop)
-        let wire = Wire(loop: loop)
-        let channel = EmbeddedChannel(loop: loop)
-        try channel.pipeline.syncOperations.addHandler(wire)
-        let caller = RTPCallerHandler(
-            plan: Self.plan(link: link), audio: audio, stats: stats, remote: nil,
-            promise: loop.makePromise(of: CallerReport.self))
-        try channel.pipeline.syncOperations.addHandler(caller)
-        return Caller(channel: channel, wire: wire, paced: caller, stats: stats)
+        return try Self.embed(loop: loop) { stats, promise in
+            RTPCallerHandler(plan: Self.plan(link: link), audio: audio, stats: stats, remote: nil, promise: promise)
+        }
     }
 
     /// A native-dialect WebSocket caller on `loop`: the raw writer and the caller behind `Wire`.
     static func webSocketCaller(loop: EmbeddedEventLoop, link: LinkProfile? = nil) throws -> Caller {
-        let dialect = ChorusNativeDialect(
-            audio: SharedAudio(pcm16: Self.utterances, sampleRate: 16000))
-        let stats = LoopStats(eventLoop: loop)
-        let wire = Wire(loop: loop)
+        let dialect = ChorusNativeDialect(audio: SharedAudio(pcm16: Self.utterances, sampleRate: 16000))
         let raw = RawFrameWriter()
-        let channel = EmbeddedChannel(loop: loop)
-        try channel.pipeline.syncOperations.addHandler(wire)
-        try channel.pipeline.syncOperations.addHandler(raw)
-        let caller = WebSocketCallerHandler(
-            plan: Self.plan(link: link), dialect: dialect, stats: stats, rawWriter: raw,
-            promise: loop.makePromise(of: CallerReport.self))
-        try channel.pipeline.syncOperations.addHandler(caller)
-        return Caller(channel: channel, wire: wire, paced: caller, stats: stats)
+        return try Self.embed(loop: loop, between: [raw]) { stats, promise in
+            WebSocketCallerHandler(
+                plan: Self.plan(link: link), dialect: dialect, stats: stats, rawWriter: raw, promise: promise)
+        }
     }
 
     @Test func framesLeaveOnAbsoluteTwentyMillisecondDeadlines() throws {
