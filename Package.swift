@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "ChorusDialects",
             dependencies: [
-                "ChorusCore", .product(name: "NIOCore", package: "swift-nio"),
+                "ChorusCore", "ChorusAudio", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),

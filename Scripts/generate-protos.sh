@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the Swift code for Protos/ (today: Pipecat's frames.proto) into Sources/ChorusDialects.
+# Regenerates the Swift code for Protos/ (today: Pipecat's frames.proto) into Sources/ChorusDialects/Pipecat.
 #
 # The output is committed: building Chorus never runs protoc, only changing a .proto does.
 #
@@ -34,5 +34,5 @@ protoc \
     pipecat/frames.proto
 
 # protoc-gen-swift names the file after the .proto (frames.pb.swift); Chorus names it after the protocol.
-mv "$out/frames.pb.swift" Sources/ChorusDialects/PipecatFrames.pb.swift
-echo "wrote Sources/ChorusDialects/PipecatFrames.pb.swift ($("$plugin" --version 2>/dev/null || echo plugin), $(protoc --version))"
+mv "$out/frames.pb.swift" Sources/ChorusDialects/Pipecat/PipecatFrames.pb.swift
+echo "wrote Sources/ChorusDialects/Pipecat/PipecatFrames.pb.swift ($("$plugin" --version 2>/dev/null || echo plugin), $(protoc --version))"

@@ -1,36 +1,5 @@
+import ChorusDialects
 import NIOCore
-
-/// Server WebSocket frames built by hand (RFC 6455 §5.2): a server never masks, so a reply frame is the same bytes
-/// for every session and can be built once at start (`ReplyWireTable`).
-enum ServerFrame {
-    /// Opcode of a text frame.
-    static let text: UInt8 = 0x1
-    /// Opcode of a binary frame.
-    static let binary: UInt8 = 0x2
-
-    /// The header of an unmasked frame of `opcode` carrying `payloadLength` bytes; final unless `fin` is false.
-    static func writeHeader(opcode: UInt8, payloadLength: Int, into buffer: inout ByteBuffer, fin: Bool = true) {
-        buffer.writeInteger((fin ? 0x80 : 0) | opcode)
-        if payloadLength < 126 {
-            buffer.writeInteger(UInt8(payloadLength))
-        } else if payloadLength <= 0xFFFF {
-            buffer.writeInteger(UInt8(126))
-            buffer.writeInteger(UInt16(payloadLength))
-        } else {
-            buffer.writeInteger(UInt8(127))
-            buffer.writeInteger(UInt64(payloadLength))
-        }
-    }
-
-    /// A complete frame: header and payload.
-    static func complete(opcode: UInt8, payload: [UInt8]) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(payload.count + 10)
-        Self.writeHeader(opcode: opcode, payloadLength: payload.count, into: &buffer)
-        buffer.writeBytes(payload)
-        return buffer
-    }
-}
 
 /// Sits between the socket (or TLS) and NIO's WebSocket frame encoder so a session can write reply frames as
 /// pre-built byte slices: no encoding, copy or allocation per frame. Frames written through the encoder pass
@@ -38,7 +7,7 @@ enum ServerFrame {
 ///
 /// With `fragmentBytes` set, every data message from either path leaves as continuation frames of at most that
 /// many payload bytes (`ServerFrameFragmenter`), for testing callers against fragmenting agents.
-final class AgentFrameWriter: ChannelOutboundHandler, RemovableChannelHandler {
+final class AgentFrameWriter: ChannelOutboundHandler, RemovableChannelHandler, ServerFrameWriter {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 

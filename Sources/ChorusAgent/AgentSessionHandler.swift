@@ -1,5 +1,6 @@
 import ChorusAudio
 import ChorusCore
+import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
@@ -12,7 +13,7 @@ import NIOWebSocket
 /// the explicit end-of-turn message, and `firstReplySentNs` is stamped right after the first reply chunk is flushed.
 ///
 /// Confined to its channel's event loop.
-final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHandler {
+final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHandler, AgentWireSession {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 

@@ -1,4 +1,5 @@
 import ChorusCore
+import ChorusDialects
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -128,15 +129,17 @@ public final class ReferenceAgent: Sendable {
     ) -> (any AgentWire, String, Bool) {
         switch route.dialect {
         case .chorus:
-            return (ChorusNativeWire(replies: replies), "?", false)
+            return (ChorusNativeWire(replies: replies.wire), "?", false)
         case .openAIRealtime:
-            let wire = OpenAIRealtimeWire(replies: replies, route: route, hangoverMs: behavior.hangoverMs, seed: seed)
+            let wire = OpenAIRealtimeWire(
+                replies: replies.wire, model: route.model, requestsBetaShape: route.requestsBetaShape,
+                hangoverMs: behavior.hangoverMs, seed: seed)
             return (wire, wire.sessionObjectId, true)
         case .twilio:
             // Replaced by `start`'s chorus_session parameter or stream SID.
-            return (TwilioWire(replies: replies, route: route), "?", true)
+            return (TwilioWire(replies: replies.wire, hasSessionHeader: route.sessionHeader != nil), "?", true)
         case .pipecat:
-            return (PipecatWire(replies: replies), "pipecat-" + String(seed, radix: 16), true)
+            return (PipecatWire(replies: replies.wire), "pipecat-" + String(seed, radix: 16), true)
         }
     }
 

@@ -1,4 +1,5 @@
 import ChorusAudio
+import ChorusDialects
 import NIOCore
 
 /// The agent's reply clip, cut into 20 ms PCM16 frames at every sample rate a caller may ask for, built once at start.

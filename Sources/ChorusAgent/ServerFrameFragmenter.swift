@@ -1,3 +1,4 @@
+import ChorusDialects
 import NIOCore
 
 /// Rewrites the agent's outbound byte stream so every data message longer than `maxPayload` goes out as a first

@@ -54,3 +54,10 @@ public struct SessionPlan: Sendable {
         self.seed = seed
     }
 }
+
+extension CallerDialect {
+    /// Opens the dialect state of the call `plan` describes.
+    public func makeSession(plan: SessionPlan) -> any CallerDialectSession {
+        self.makeSession(sessionId: plan.sessionId, seed: plan.seed)
+    }
+}

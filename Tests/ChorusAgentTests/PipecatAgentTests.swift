@@ -1,9 +1,9 @@
-import ChorusDialects
 import NIOCore
 import NIOWebSocket
 import Testing
 
 @testable import ChorusAgent
+@testable import ChorusDialects
 
 extension AgentLoopbackTests {
     @Suite struct Pipecat {

@@ -1,3 +1,4 @@
+import ChorusDialects
 import NIOCore
 import Testing
 

@@ -1,7 +1,6 @@
-import ChorusDialects
 import Testing
 
-@testable import ChorusAgent
+@testable import ChorusDialects
 
 @Suite struct WireFastPathTests {
     @Test func openAIAppendAudioIsFoundOnlyInTheExactShape() {

@@ -1,11 +1,11 @@
 import ChorusAudio
 import ChorusCore
-import ChorusDialects
 import Foundation
 import NIOCore
 import NIOWebSocket
 import Testing
 
+@testable import ChorusDialects
 @testable import ChorusTransport
 
 /// A tone utterance long enough for a few frames, at `rate`.

@@ -1,5 +1,4 @@
 import ChorusAudio
-import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
@@ -10,27 +9,44 @@ import NIOWebSocket
 /// 40 ms `AudioRawFrame`s at 24 kHz mono between `bot-started-speaking` and `bot-stopped-speaking`. Caller speech
 /// during a reply stops it with an `interruption` frame and `bot-interrupted`. A text frame or bytes that are not a
 /// `pipecat.Frame` close the socket with 1003.
-final class PipecatWire: AgentWire {
+public final class PipecatWire: AgentWire {
     /// The close code for a text frame or malformed protobuf.
     static let violationCode = WebSocketErrorCode.unacceptableData
 
-    private let replies: ReplyLibrary
+    private let replies: ReplyWireTable
 
-    let replyChunkNs: Int64 = 40_000_000
-    var replyChunkCount: Int { self.replies.wire.pipecatAudio.count }
+    public let replyChunkNs: Int64 = 40_000_000
+    public var replyChunkCount: Int { self.replies.pipecatAudio.count }
 
-    init(replies: ReplyLibrary) {
+    public init(replies: ReplyWireTable) {
         self.replies = replies
     }
 
+    /// Sample rate of the reply audio (Pipecat's `audio_out_sample_rate` default).
+    static let replySampleRate = 24_000
+    /// 20 ms frames per reply chunk (`audio_out_10ms_chunks` = 4 → 40 ms).
+    static let replyFramesPerChunk = 2
+
     /// One reply chunk (24 kHz mono PCM16) as a serialized `Frame{audio}`.
     static func encodeAudio(_ pcm: [UInt8]) -> [UInt8] {
-        PipecatCodec.encodeAudio(pcm: pcm, sampleRate: ReplyWireTable.pipecatSampleRate, channels: 1)
+        PipecatCodec.encodeAudio(pcm: pcm, sampleRate: Self.replySampleRate, channels: 1)
+    }
+
+    /// The reply for `ReplyWireTable` as complete binary frames, each one `Frame{audio: AudioRawFrame}` of 40 ms
+    /// PCM16 at 24 kHz mono made of `replyFramesPerChunk` of the 20 ms `frames` (24 kHz PCM16 LE); the last chunk
+    /// is padded with silence.
+    static func replyFrames(_ frames: [[UInt8]]) -> [ByteBuffer] {
+        let silence = [UInt8](repeating: 0, count: Self.replySampleRate / 50 * 2)
+        return stride(from: 0, to: frames.count, by: Self.replyFramesPerChunk).map { start in
+            var pcm: [UInt8] = []
+            for i in start..<start + Self.replyFramesPerChunk { pcm += i < frames.count ? frames[i] : silence }
+            return ServerFrame.complete(opcode: ServerFrame.binary, payload: Self.encodeAudio(pcm))
+        }
     }
 
     // MARK: - Inbound
 
-    func received(_ frame: WebSocketFrame, atNs nowNs: Int64, _ session: AgentSessionHandler) {
+    public func received(_ frame: WebSocketFrame, atNs nowNs: Int64, _ session: any AgentWireSession) {
         switch PipecatCodec.decode(frame: frame) {
         case .failure(let error):
             session.close(code: Self.violationCode, reason: "\(error.code.rawValue): \(error.detail)")
@@ -78,37 +94,37 @@ final class PipecatWire: AgentWire {
 
     // MARK: - Speech events
 
-    func speechStarted(mediaMs: Int, _ session: AgentSessionHandler) {
+    public func speechStarted(mediaMs: Int, _ session: any AgentWireSession) {
         session.write(binary: Self.userStartedSpeaking)
     }
 
-    func speechStopped(mediaMs: Int, eosNs: Int64, _ session: AgentSessionHandler) -> Bool {
+    public func speechStopped(mediaMs: Int, eosNs: Int64, _ session: any AgentWireSession) -> Bool {
         session.write(binary: Self.userStoppedSpeaking)
         return true
     }
 
     // MARK: - Replies
 
-    func writeReplyChunk(_ index: Int, _ writer: AgentFrameWriter, _ session: AgentSessionHandler) {
-        writer.write(self.replies.wire.pipecatAudio[index])
+    public func writeReplyChunk(_ index: Int, _ writer: any ServerFrameWriter, _ session: any AgentWireSession) {
+        writer.write(self.replies.pipecatAudio[index])
     }
 
-    func replyStarted(turn: Int, _ session: AgentSessionHandler) {
+    public func replyStarted(turn: Int, _ session: any AgentWireSession) {
         session.write(binary: Self.botStartedSpeaking)
     }
 
-    func replyFinished(turn: Int, _ session: AgentSessionHandler) {
+    public func replyFinished(turn: Int, _ session: any AgentWireSession) {
         session.write(binary: Self.botStoppedSpeaking)
     }
 
-    func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: AgentSessionHandler) {
+    public func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: any AgentWireSession) {
         guard chunksSent > 0 else { return }
         session.write(binary: Self.interruption)
         session.write(binary: Self.botInterrupted)
         session.write(binary: Self.botStoppedSpeaking)
     }
 
-    private func sendRTVI(_ type: String, id: String?, data: JSONValue?, _ session: AgentSessionHandler) {
+    private func sendRTVI(_ type: String, id: String?, data: JSONValue?, _ session: any AgentWireSession) {
         session.write(binary: PipecatCodec.encodeMessage(json: PipecatCodec.rtvi(type: type, id: id, data: data)))
     }
 

@@ -1,6 +1,5 @@
 import ChorusAudio
 import ChorusCore
-import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
@@ -21,8 +20,8 @@ public struct PipecatDialect: CallerDialect {
             message: { PipecatCodec.encodeAudio(pcm: $0, sampleRate: sampleRate, channels: 1, pts: nil) })
     }
 
-    public func makeSession(plan: SessionPlan) -> any CallerDialectSession {
-        Session(sessionId: plan.sessionId)
+    public func makeSession(sessionId: String, seed: UInt64) -> any CallerDialectSession {
+        Session(sessionId: sessionId)
     }
 
     final class Session: CallerDialectSession {

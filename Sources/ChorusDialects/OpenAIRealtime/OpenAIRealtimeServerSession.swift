@@ -1,4 +1,3 @@
-import ChorusDialects
 import Foundation
 
 /// Why a client event was refused: the `error` object of an OpenAI Realtime `error` event.

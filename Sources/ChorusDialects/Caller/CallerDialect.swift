@@ -10,8 +10,10 @@ public protocol CallerDialect: Sendable {
     var name: String { get }
     /// The audio callers send, cut into 20 ms messages once at load.
     var audio: SharedAudio { get }
-    /// Opens one call's dialect state.
-    func makeSession(plan: SessionPlan) -> any CallerDialectSession
+    /// Opens one call's dialect state. `sessionId` is the call's id, sent to the agent where the dialect has room
+    /// for it so the agent's ground truth can be joined with the caller's results; `seed` is the call's seed, for
+    /// whatever the dialect draws per call (Twilio's SIDs), so runs repeat.
+    func makeSession(sessionId: String, seed: UInt64) -> any CallerDialectSession
 }
 
 /// One call's side of a dialect. Confined to the caller's event loop; called per frame, so nothing here allocates

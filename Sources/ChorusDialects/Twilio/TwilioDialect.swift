@@ -1,6 +1,5 @@
 import ChorusAudio
 import ChorusCore
-import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
@@ -43,8 +42,8 @@ public struct TwilioDialect: CallerDialect {
         self.accountSid = accountSid
     }
 
-    public func makeSession(plan: SessionPlan) -> any CallerDialectSession {
-        var rng = SplitMix64(seed: plan.seed ^ 0x7457_494C_494F)
+    public func makeSession(sessionId: String, seed: UInt64) -> any CallerDialectSession {
+        var rng = SplitMix64(seed: seed ^ 0x7457_494C_494F)
         var identity = TwilioIdentity.random(using: &rng)
         if let accountSid = self.accountSid { identity.accountSid = accountSid }
         return Session(dialect: self, caller: TwilioMediaStreamsCaller(identity: identity, customParameters: self.customParameters))

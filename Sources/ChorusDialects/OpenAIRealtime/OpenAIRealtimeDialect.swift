@@ -1,6 +1,5 @@
 import ChorusAudio
 import ChorusCore
-import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
@@ -29,7 +28,7 @@ public struct OpenAIRealtimeDialect: CallerDialect {
             opcode: 0x1, message: { Array(OpenAIRealtimeCaller.appendAudio(base64: Base64.encodedString($0)).utf8) })
     }
 
-    public func makeSession(plan: SessionPlan) -> any CallerDialectSession {
+    public func makeSession(sessionId: String, seed: UInt64) -> any CallerDialectSession {
         Session(configuration: self.configuration)
     }
 

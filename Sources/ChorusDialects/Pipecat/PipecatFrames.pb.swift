@@ -13,8 +13,8 @@
 // Field numbers and types follow pipecat-ai/pipecat src/pipecat/frames/frames.proto (see docs/dialects.md,
 // Pipecat). `InterruptionFrame` (field 5) exists only from Pipecat v1.3.0.
 //
-// Regenerate Sources/ChorusDialects/PipecatFrames.pb.swift with Scripts/generate-protos.sh; the generated file is
-// committed, so building Chorus never needs protoc.
+// Regenerate Sources/ChorusDialects/Pipecat/PipecatFrames.pb.swift with Scripts/generate-protos.sh; the generated
+// file is committed, so building Chorus never needs protoc.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,5 +1,4 @@
 import ChorusAudio
-import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
@@ -9,28 +8,36 @@ import NIOWebSocket
 /// Answers each turn with 20 ms `media` messages and a `mark` named `reply-<turn>` after the last one; caller
 /// speech during a reply stops it and sends `clear`. Any protocol violation (a binary frame, malformed JSON, media
 /// before `start`, another media format, bad base64) closes the socket with 1003 and the reason as close text.
-final class TwilioWire: AgentWire {
+public final class TwilioWire: AgentWire {
     /// The close code for every protocol violation.
     static let violationCode = WebSocketErrorCode.unacceptableData
 
-    private let replies: ReplyLibrary
+    private let replies: ReplyWireTable
     private let hasSessionHeader: Bool
     private var streamSid: String?
     /// Frame header and `{"event":"media","streamSid":"…","media":{"payload":"`: every reply message's head.
     private var mediaHead = ByteBuffer()
     private var scratch = ByteBuffer()
 
-    let replyChunkNs: Int64 = 20_000_000
-    var replyChunkCount: Int { self.streamSid == nil ? 0 : self.replies.wire.twilioMedia.count }
+    public let replyChunkNs: Int64 = 20_000_000
+    public var replyChunkCount: Int { self.streamSid == nil ? 0 : self.replies.twilioMedia.count }
 
-    init(replies: ReplyLibrary, route: AgentRoute) {
+    /// - Parameter hasSessionHeader: the upgrade request carried `X-Chorus-Session`, which then names the session
+    ///   (else `start`'s `chorus_session` parameter or its stream SID does).
+    public init(replies: ReplyWireTable, hasSessionHeader: Bool) {
         self.replies = replies
-        self.hasSessionHeader = route.sessionHeader != nil
+        self.hasSessionHeader = hasSessionHeader
+    }
+
+    /// The reply's media tails for `ReplyWireTable`, one per 20 ms frame of µ-law 8 kHz:
+    /// `<base64 of 160 bytes µ-law>"}}`.
+    static func replyMediaTails(_ muLawFrames: [[UInt8]]) -> WireEntries {
+        WireEntries(muLawFrames.map { Base64.encode($0) + Array(#""}}"#.utf8) })
     }
 
     // MARK: - Inbound
 
-    func received(_ frame: WebSocketFrame, atNs nowNs: Int64, _ session: AgentSessionHandler) {
+    public func received(_ frame: WebSocketFrame, atNs nowNs: Int64, _ session: any AgentWireSession) {
         guard frame.opcode == .text else {
             session.close(code: Self.violationCode, reason: "binary frames are not supported: send JSON text")
             return
@@ -69,7 +76,7 @@ final class TwilioWire: AgentWire {
         }
     }
 
-    private func start(_ message: JSONValue, _ session: AgentSessionHandler) {
+    private func start(_ message: JSONValue, _ session: any AgentWireSession) {
         guard self.streamSid == nil else { return }
         let start = message["start"]
         guard let sid = start?["streamSid"]?.stringValue ?? message["streamSid"]?.stringValue, !sid.isEmpty else {
@@ -91,13 +98,13 @@ final class TwilioWire: AgentWire {
         let head = #"{"event":"media","streamSid":"# + JSONValue.string(sid).serialized + #","media":{"payload":""#
         var buffer = ByteBuffer()
         ServerFrame.writeHeader(
-            opcode: ServerFrame.text, payloadLength: head.utf8.count + self.replies.wire.twilioMedia.entryLength,
+            opcode: ServerFrame.text, payloadLength: head.utf8.count + self.replies.twilioMedia.entryLength,
             into: &buffer)
         buffer.writeString(head)
         self.mediaHead = buffer
     }
 
-    private func hear(payload: UnsafeRawBufferPointer, atNs nowNs: Int64, _ session: AgentSessionHandler) {
+    private func hear(payload: UnsafeRawBufferPointer, atNs nowNs: Int64, _ session: any AgentWireSession) {
         self.scratch.clear()
         guard Base64.decode(payload, appendingTo: &self.scratch) else {
             session.close(code: Self.violationCode, reason: "media.payload is not base64")
@@ -110,16 +117,16 @@ final class TwilioWire: AgentWire {
 
     // MARK: - Outbound
 
-    func writeReplyChunk(_ index: Int, _ writer: AgentFrameWriter, _ session: AgentSessionHandler) {
+    public func writeReplyChunk(_ index: Int, _ writer: any ServerFrameWriter, _ session: any AgentWireSession) {
         writer.write(self.mediaHead)
-        writer.write(self.replies.wire.twilioMedia.entry(at: index))
+        writer.write(self.replies.twilioMedia.entry(at: index))
     }
 
-    func replyFinished(turn: Int, _ session: AgentSessionHandler) {
+    public func replyFinished(turn: Int, _ session: any AgentWireSession) {
         session.write(text: self.message("mark", ("mark", ["name": .string("reply-\(turn)")])))
     }
 
-    func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: AgentSessionHandler) {
+    public func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: any AgentWireSession) {
         // Only audio already sent needs clearing from Twilio's playout queue.
         if chunksSent > 0 { session.write(text: self.message("clear", nil)) }
     }

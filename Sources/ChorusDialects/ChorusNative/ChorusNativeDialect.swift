@@ -13,8 +13,8 @@ public struct ChorusNativeDialect: CallerDialect {
         self.audio = audio
     }
 
-    public func makeSession(plan: SessionPlan) -> any CallerDialectSession {
-        Session(sessionId: plan.sessionId, sampleRate: self.audio.sampleRate)
+    public func makeSession(sessionId: String, seed: UInt64) -> any CallerDialectSession {
+        Session(sessionId: sessionId, sampleRate: self.audio.sampleRate)
     }
 
     final class Session: CallerDialectSession {

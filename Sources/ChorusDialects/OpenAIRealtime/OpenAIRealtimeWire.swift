@@ -1,6 +1,5 @@
 import ChorusAudio
 import ChorusCore
-import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
@@ -12,8 +11,8 @@ import NIOWebSocket
 /// responses as `response.created`, `response.output_item.added`, paced `response.output_audio.delta`s,
 /// `response.output_audio.done`, `response.output_item.done`, `response.done`. Refused events get an `error` event
 /// and the socket stays open.
-final class OpenAIRealtimeWire: AgentWire {
-    private let replies: ReplyLibrary
+public final class OpenAIRealtimeWire: AgentWire {
+    private let replies: ReplyWireTable
     private let requestsBetaShape: Bool
     private var config: OpenAIRealtimeServerSession
     /// Per-session prefix of every generated id, so ids differ between sessions.
@@ -43,20 +42,39 @@ final class OpenAIRealtimeWire: AgentWire {
     }
     private var response: Response?
 
-    let replyChunkNs: Int64 = 20_000_000
-    var replyChunkCount: Int { self.response?.tails.count ?? 0 }
+    public let replyChunkNs: Int64 = 20_000_000
+    public var replyChunkCount: Int { self.response?.tails.count ?? 0 }
 
-    init(replies: ReplyLibrary, route: AgentRoute, hangoverMs: Double, seed: UInt64) {
+    /// - Parameters:
+    ///   - model: the request's `?model=`; nil reports `gpt-realtime`.
+    ///   - requestsBetaShape: the request carried `OpenAI-Beta` (the retired beta interface, refused on connect).
+    ///   - hangoverMs: the agent's end-of-speech hangover, reported as `silence_duration_ms`.
+    public init(replies: ReplyWireTable, model: String?, requestsBetaShape: Bool, hangoverMs: Double, seed: UInt64) {
         self.replies = replies
-        self.requestsBetaShape = route.requestsBetaShape
+        self.requestsBetaShape = requestsBetaShape
         var ids = SplitMix64(seed: seed ^ 0x5EED_0A1)
         self.tag = String(ids.next() & 0xFFFF_FFFF_FFFF, radix: 16)
         self.config = OpenAIRealtimeServerSession(
-            id: "sess_" + self.tag, model: route.model ?? "gpt-realtime", silenceDurationMs: Int(hangoverMs.rounded()))
+            id: "sess_" + self.tag, model: model ?? "gpt-realtime", silenceDurationMs: Int(hangoverMs.rounded()))
+    }
+
+    /// Width of the frame number in delta event ids (fixed, so every tail has the same length).
+    static let deltaIndexDigits = 6
+
+    /// The reply's delta tails for `ReplyWireTable`, one per 20 ms frame of `frames` (in one output format):
+    /// `d00042","delta":"<base64 of 20 ms>"}`. The leading `d00042` completes the `event_id` the per-response head
+    /// leaves open, so every delta's id is unique.
+    static func replyDeltaTails(_ frames: [[UInt8]]) -> WireEntries {
+        WireEntries(
+            frames.enumerated().map { index, frame in
+                let number = String(index % 1_000_000)
+                let id = "d" + String(repeating: "0", count: Self.deltaIndexDigits - number.count) + number
+                return Array(id.utf8) + Array(#"","delta":""#.utf8) + Base64.encode(frame) + Array(#""}"#.utf8)
+            })
     }
 
     /// The session id the ground truth uses when the caller sent no `X-Chorus-Session`.
-    var sessionObjectId: String { self.config.id }
+    public var sessionObjectId: String { self.config.id }
 
     private func nextId(_ prefix: String) -> String {
         self.counter += 1
@@ -65,7 +83,7 @@ final class OpenAIRealtimeWire: AgentWire {
 
     // MARK: - Inbound
 
-    func opened(_ session: AgentSessionHandler) {
+    public func opened(_ session: any AgentWireSession) {
         if self.requestsBetaShape {
             self.refuseBeta(session, eventId: nil)
             return
@@ -74,7 +92,7 @@ final class OpenAIRealtimeWire: AgentWire {
         self.send("session.created", [("session", self.config.json)], session)
     }
 
-    func received(_ frame: WebSocketFrame, atNs nowNs: Int64, _ session: AgentSessionHandler) {
+    public func received(_ frame: WebSocketFrame, atNs nowNs: Int64, _ session: any AgentWireSession) {
         guard frame.opcode == .text else {
             self.fail(
                 OpenAIRealtimeProblem(code: "invalid_json", message: "binary frames are not supported; send JSON text"),
@@ -102,7 +120,7 @@ final class OpenAIRealtimeWire: AgentWire {
         }
     }
 
-    private func handle(_ event: JSONValue, atNs nowNs: Int64, _ session: AgentSessionHandler) {
+    private func handle(_ event: JSONValue, atNs nowNs: Int64, _ session: any AgentWireSession) {
         let eventId = event["event_id"]?.stringValue
         guard event.isObject, let type = event["type"]?.stringValue else {
             self.fail(
@@ -136,7 +154,7 @@ final class OpenAIRealtimeWire: AgentWire {
         }
     }
 
-    private func update(_ event: JSONValue, eventId: String?, _ session: AgentSessionHandler) {
+    private func update(_ event: JSONValue, eventId: String?, _ session: any AgentWireSession) {
         guard let s = event["session"] else {
             self.fail(Self.missing("session"), eventId: eventId, session)
             return
@@ -155,13 +173,13 @@ final class OpenAIRealtimeWire: AgentWire {
         self.send("session.updated", [("session", self.config.json)], session)
     }
 
-    private func applyTurnDetection(_ session: AgentSessionHandler) {
+    private func applyTurnDetection(_ session: any AgentWireSession) {
         session.detectsSpeech = self.config.turnDetection != nil
         session.interruptsOnSpeech = self.config.turnDetection?.interruptResponse ?? false
     }
 
     private func append(
-        base64: UnsafeRawBufferPointer, atNs nowNs: Int64, eventId: String?, _ session: AgentSessionHandler
+        base64: UnsafeRawBufferPointer, atNs nowNs: Int64, eventId: String?, _ session: any AgentWireSession
     ) {
         self.scratch.clear()
         guard Base64.decode(base64, appendingTo: &self.scratch) else {
@@ -184,7 +202,7 @@ final class OpenAIRealtimeWire: AgentWire {
             mediaEndMs: self.appendedBytes / format.bytesPerMillisecond)
     }
 
-    private func commit(atNs nowNs: Int64, eventId: String?, _ session: AgentSessionHandler) {
+    private func commit(atNs nowNs: Int64, eventId: String?, _ session: any AgentWireSession) {
         guard self.bufferedBytes > 0 else {
             self.fail(
                 OpenAIRealtimeProblem(
@@ -199,7 +217,7 @@ final class OpenAIRealtimeWire: AgentWire {
         self.committedTurn = (nowNs, "message")
     }
 
-    private func committed(_ item: String, _ session: AgentSessionHandler) {
+    private func committed(_ item: String, _ session: any AgentWireSession) {
         self.send(
             "input_audio_buffer.committed",
             [("previous_item_id", self.lastItemId.map(JSONValue.string) ?? .null), ("item_id", .string(item))], session)
@@ -207,7 +225,7 @@ final class OpenAIRealtimeWire: AgentWire {
         self.bufferedBytes = 0
     }
 
-    private func createResponse(atNs nowNs: Int64, eventId: String?, _ session: AgentSessionHandler) {
+    private func createResponse(atNs nowNs: Int64, eventId: String?, _ session: any AgentWireSession) {
         guard session.replyingTurn == nil else {
             self.fail(
                 OpenAIRealtimeProblem(
@@ -222,7 +240,7 @@ final class OpenAIRealtimeWire: AgentWire {
         session.respond(eosNs: turn.eosNs, source: turn.source)
     }
 
-    private func cancelResponse(_ event: JSONValue, eventId: String?, _ session: AgentSessionHandler) {
+    private func cancelResponse(_ event: JSONValue, eventId: String?, _ session: any AgentWireSession) {
         let named = event["response_id"]?.stringValue
         guard session.replyingTurn != nil, let response = self.response, named == nil || named == response.id else {
             self.fail(
@@ -235,7 +253,7 @@ final class OpenAIRealtimeWire: AgentWire {
         session.cancelReply(.client)
     }
 
-    private func truncate(_ event: JSONValue, eventId: String?, _ session: AgentSessionHandler) {
+    private func truncate(_ event: JSONValue, eventId: String?, _ session: any AgentWireSession) {
         guard let item = event["item_id"]?.stringValue else {
             self.fail(Self.missing("item_id"), eventId: eventId, session)
             return
@@ -252,7 +270,7 @@ final class OpenAIRealtimeWire: AgentWire {
             ], session)
     }
 
-    private func createItem(_ event: JSONValue, eventId: String?, _ session: AgentSessionHandler) {
+    private func createItem(_ event: JSONValue, eventId: String?, _ session: any AgentWireSession) {
         guard case .object(var members)? = event["item"] else {
             self.fail(Self.missing("item"), eventId: eventId, session)
             return
@@ -269,7 +287,7 @@ final class OpenAIRealtimeWire: AgentWire {
 
     // MARK: - Server VAD
 
-    func speechStarted(mediaMs: Int, _ session: AgentSessionHandler) {
+    public func speechStarted(mediaMs: Int, _ session: any AgentWireSession) {
         let item = self.nextId("item_")
         self.speechItemId = item
         let padding = self.config.turnDetection?.prefixPaddingMs ?? 0
@@ -278,7 +296,7 @@ final class OpenAIRealtimeWire: AgentWire {
             [("audio_start_ms", .number(Double(max(0, mediaMs - padding)))), ("item_id", .string(item))], session)
     }
 
-    func speechStopped(mediaMs: Int, eosNs: Int64, _ session: AgentSessionHandler) -> Bool {
+    public func speechStopped(mediaMs: Int, eosNs: Int64, _ session: any AgentWireSession) -> Bool {
         let item = self.speechItemId ?? self.nextId("item_")
         self.speechItemId = nil
         self.send(
@@ -293,10 +311,10 @@ final class OpenAIRealtimeWire: AgentWire {
 
     // MARK: - Responses
 
-    func replyScheduled(turn: Int, _ session: AgentSessionHandler) {
+    public func replyScheduled(turn: Int, _ session: any AgentWireSession) {
         let id = self.nextId("resp_")
         let item = self.nextId("item_")
-        let tails = self.replies.wire.openAIDeltas[self.config.outputFormat]!
+        let tails = self.replies.openAIDeltas[self.config.outputFormat]!
         let json =
             #"{"type":"response.output_audio.delta","response_id":"\#(id)","item_id":"\#(item)","#
             + #""output_index":0,"content_index":0,"event_id":"event_\#(self.tag)r\#(String(self.counter, radix: 16))"#
@@ -315,22 +333,22 @@ final class OpenAIRealtimeWire: AgentWire {
         self.lastItemId = item
     }
 
-    func writeReplyChunk(_ index: Int, _ writer: AgentFrameWriter, _ session: AgentSessionHandler) {
+    public func writeReplyChunk(_ index: Int, _ writer: any ServerFrameWriter, _ session: any AgentWireSession) {
         guard let response = self.response else { return }
         writer.write(response.deltaHead)
         writer.write(response.tails.entry(at: index))
     }
 
-    func replyFinished(turn: Int, _ session: AgentSessionHandler) {
+    public func replyFinished(turn: Int, _ session: any AgentWireSession) {
         self.finishResponse(status: "completed", reason: nil, chunks: self.replyChunkCount, session)
     }
 
-    func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: AgentSessionHandler) {
+    public func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: any AgentWireSession) {
         let why = reason == .client ? "client_cancelled" : "turn_detected"
         self.finishResponse(status: "cancelled", reason: why, chunks: chunksSent, session)
     }
 
-    private func finishResponse(status: String, reason: String?, chunks: Int, _ session: AgentSessionHandler) {
+    private func finishResponse(status: String, reason: String?, chunks: Int, _ session: any AgentWireSession) {
         guard let response = self.response else { return }
         self.response = nil
         let itemStatus = status == "completed" ? "completed" : "incomplete"
@@ -383,12 +401,12 @@ final class OpenAIRealtimeWire: AgentWire {
 
     // MARK: - Writing events
 
-    private func send(_ type: String, _ members: [(key: String, value: JSONValue)], _ session: AgentSessionHandler) {
+    private func send(_ type: String, _ members: [(key: String, value: JSONValue)], _ session: any AgentWireSession) {
         let event = JSONValue.object([("type", .string(type)), ("event_id", .string(self.nextId("event_")))] + members)
         session.write(text: event.serialized)
     }
 
-    private func fail(_ problem: OpenAIRealtimeProblem, eventId: String?, _ session: AgentSessionHandler) {
+    private func fail(_ problem: OpenAIRealtimeProblem, eventId: String?, _ session: any AgentWireSession) {
         let error: JSONValue = [
             "type": .string(problem.type), "code": .string(problem.code), "message": .string(problem.message),
             "param": problem.param.map(JSONValue.string) ?? .null, "event_id": eventId.map(JSONValue.string) ?? .null,
@@ -396,7 +414,7 @@ final class OpenAIRealtimeWire: AgentWire {
         self.send("error", [("error", error)], session)
     }
 
-    private func refuseBeta(_ session: AgentSessionHandler, eventId: String?) {
+    private func refuseBeta(_ session: any AgentWireSession, eventId: String?) {
         self.fail(
             OpenAIRealtimeProblem(
                 code: "beta_api_shape_disabled",

@@ -1,5 +1,4 @@
 import ChorusAudio
-import ChorusDialects
 import NIOCore
 import NIOWebSocket
 
@@ -8,21 +7,28 @@ import NIOWebSocket
 ///
 /// No barge-in: a new end of speech replaces a running reply, as the agent always did; the replaced reply still
 /// ends with `response.end` (`"cancelled": true`).
-final class ChorusNativeWire: AgentWire {
-    private let replies: ReplyLibrary
+public final class ChorusNativeWire: AgentWire {
+    private let replies: ReplyWireTable
     private var frames: [ByteBuffer]
     /// The caller's audio rate, from its `start` (PCM16 mono).
     private var sampleRate = 16_000
 
-    let replyChunkNs: Int64 = 20_000_000
-    var replyChunkCount: Int { self.frames.count }
+    public let replyChunkNs: Int64 = 20_000_000
+    public var replyChunkCount: Int { self.frames.count }
 
-    init(replies: ReplyLibrary) {
+    public init(replies: ReplyWireTable) {
         self.replies = replies
-        self.frames = replies.wire.chorus[16_000] ?? []
+        self.frames = replies.chorus[16_000] ?? []
     }
 
-    func received(_ frame: WebSocketFrame, atNs nowNs: Int64, _ session: AgentSessionHandler) {
+    /// The reply at every rate as complete binary frames (20 ms of PCM16 LE each), for `ReplyWireTable`.
+    static func replyFrames(_ frames: [Int: [ByteBuffer]]) -> [Int: [ByteBuffer]] {
+        frames.mapValues { rate in
+            rate.map { ServerFrame.complete(opcode: ServerFrame.binary, payload: Array(buffer: $0)) }
+        }
+    }
+
+    public func received(_ frame: WebSocketFrame, atNs nowNs: Int64, _ session: any AgentWireSession) {
         let data = frame.unmaskedData
         if frame.opcode == .binary {
             let level = data.withUnsafeReadableBytes { AudioLevel.rmsDBFS(pcm16LE: $0) }
@@ -39,7 +45,7 @@ final class ChorusNativeWire: AgentWire {
         case "start":
             if let id = message["session"]?.stringValue { session.sessionId = id }
             let rate = message["sample_rate"]?.intValue ?? 16000
-            guard let frames = self.replies.wire.chorus[rate] else {
+            guard let frames = self.replies.chorus[rate] else {
                 session.write(text: #"{"type":"error","message":"unsupported sample_rate \#(rate)"}"#)
                 return
             }
@@ -53,16 +59,16 @@ final class ChorusNativeWire: AgentWire {
         }
     }
 
-    func writeReplyChunk(_ index: Int, _ writer: AgentFrameWriter, _ session: AgentSessionHandler) {
+    public func writeReplyChunk(_ index: Int, _ writer: any ServerFrameWriter, _ session: any AgentWireSession) {
         // A `start` mid-reply may have switched tables; their lengths can differ by a frame of resampling.
         if index < self.frames.count { writer.write(self.frames[index]) }
     }
 
-    func replyFinished(turn: Int, _ session: AgentSessionHandler) {
+    public func replyFinished(turn: Int, _ session: any AgentWireSession) {
         session.write(text: #"{"type":"response.end","turn":\#(turn)}"#)
     }
 
-    func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: AgentSessionHandler) {
+    public func replyCancelled(turn: Int, chunksSent: Int, reason: ReplyCancellation, _ session: any AgentWireSession) {
         // Every reply that sent audio is closed by its own `response.end`, so callers can tell its audio from the
         // next reply's.
         guard reason != .closing, chunksSent > 0 else { return }

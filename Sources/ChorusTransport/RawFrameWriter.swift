@@ -1,0 +1,21 @@
+import NIOCore
+
+/// Sits next to the socket so a caller can write complete, pre-masked WebSocket frames without passing NIO's
+/// frame encoder (which accepts only `WebSocketFrame`). Writes through its context keep the channel's order.
+final class RawFrameWriter: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private(set) var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Writes one complete frame toward the socket (no flush).
+    func write(_ frame: ByteBuffer) {
+        self.context?.write(NIOAny(frame), promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension RawFrameWriter: Sendable {}
