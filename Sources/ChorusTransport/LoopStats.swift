@@ -37,6 +37,16 @@ public final class LoopStats: @unchecked Sendable {
         return p
     }
     private var _pacer: FramePacer?
+
+    /// The loop's shared timer for held packets (every impaired channel's delay lines), made on first use (on the
+    /// loop).
+    var delays: DelayScheduler {
+        if let d = self._delays { return d }
+        let d = DelayScheduler(eventLoop: self.eventLoop)
+        self._delays = d
+        return d
+    }
+    private var _delays: DelayScheduler?
     private var lagProbe: LoopLagProbe?
 
     /// Starts the loop's hiccup meter (10 ms probe wake-ups into `loopLagUs`); call on the loop.
