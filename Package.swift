@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "ChorusTestSupport",
             dependencies: [
-                "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusTransport", "ChorusAgent", "ChorusEngine", "ChorusStore",
+                "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusTransport", "ChorusAgent", "ChorusEngine", "ChorusStore", "ChorusDialects",
             ] + nio
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import ChorusDialects
 import ChorusCore
 import ChorusTransport
 import NIOCore

@@ -1,3 +1,4 @@
+import ChorusDialects
 import ChorusAudio
 import ChorusTransport
 import Foundation

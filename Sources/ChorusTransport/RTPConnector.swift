@@ -33,9 +33,27 @@ public enum RTPConnector {
             let bootstrap = Self.bootstrap(on: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            RTPCallerHandler(
-                                plan: plan, audio: audio, stats: stats, remote: symmetric ? nil : remote,
+                        let pipeline = channel.pipeline.syncOperations
+                        var tap: LinkTap?
+                        if let profile = plan.link, !(profile.up.isClean && profile.down.isClean) {
+                            // The impaired link sits next to the socket: every datagram, RTCP included, crosses it.
+                            let link = LinkTap()
+                            tap = link
+                            if symmetric {
+                                try pipeline.addHandler(
+                                    ImpairmentHandler<AddressedEnvelope<ByteBuffer>, ByteBuffer>.datagram(
+                                        profile: profile, runSeed: plan.runSeed, callerIndex: plan.sessionIndex,
+                                        tap: link, scheduler: stats.delays))
+                            } else {
+                                try pipeline.addHandler(
+                                    ImpairmentHandler<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>.datagram(
+                                        profile: profile, runSeed: plan.runSeed, callerIndex: plan.sessionIndex,
+                                        tap: link, scheduler: stats.delays))
+                            }
+                        }
+                        try pipeline.addHandler(
+                            CallEngine.rtp(
+                                plan: plan, audio: audio, remote: symmetric ? nil : remote, stats: stats, tap: tap,
                                 promise: reportPromise))
                     }
                 }

@@ -15,6 +15,12 @@ final class RawFrameWriter: ChannelOutboundHandler {
     func write(_ frame: ByteBuffer) {
         self.context?.write(NIOAny(frame), promise: nil)
     }
+
+    /// Flushes the channel from next to the socket: a flush issued by the caller at the pipeline's end would walk
+    /// every handler in between, once per frame.
+    func flush() {
+        self.context?.flush()
+    }
 }
 
 @available(*, unavailable)

@@ -1,3 +1,4 @@
+import ChorusDialects
 import ChorusNetwork
 
 /// Everything one simulated call will do, decided before it connects (seeded, so runs repeat).

@@ -1,3 +1,5 @@
+import ChorusDialects
+
 extension SharedAudio {
     /// What the call flow needs to know of each clip.
     public var clipShapes: [CallFlow.ClipShape] {

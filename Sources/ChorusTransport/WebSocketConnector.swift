@@ -1,3 +1,4 @@
+import ChorusDialects
 import ChorusCore
 import NIOCore
 import NIOHTTP1
@@ -32,9 +33,11 @@ public enum WebSocketConnector {
                     channel.eventLoop.makeCompletedFuture {
                         try Self.configure(
                             channel: channel, endpoint: endpoint, options: options, sessionId: plan.sessionId,
-                            makeHandler: { raw in
-                                WebSocketCallerHandler(
-                                    plan: plan, dialect: dialect, stats: stats, rawWriter: raw, promise: reportPromise)
+                            link: Self.impairment(plan: plan, stats: stats),
+                            makeHandler: { raw, tap in
+                                CallEngine.webSocket(
+                                    plan: plan, dialect: dialect, stats: stats, rawWriter: raw, tap: tap,
+                                    promise: reportPromise)
                             })
                     }
                 }
@@ -89,7 +92,8 @@ public enum WebSocketConnector {
 
     private static func configure(
         channel: any Channel, endpoint: WebSocketEndpoint, options: WebSocketClientOptions, sessionId: String,
-        makeHandler: @escaping @Sendable (RawFrameWriter) -> WebSocketCallerHandler
+        link: (@Sendable (LinkTap) -> ImpairmentHandler<ByteBuffer, ByteBuffer>)?,
+        makeHandler: @escaping @Sendable (RawFrameWriter, LinkTap?) -> CallEngine<WebSocketMedia>
     ) throws -> EventLoopFuture<Upgrade> {
         if endpoint.isTLS {
             guard let tls = options.tls else { throw TLSNotConfigured() }
@@ -114,8 +118,12 @@ public enum WebSocketConnector {
                     }
                     // Agents may fragment any message; the caller handler reads each one whole, stamped at its last
                     // fragment, since that is when it can first be decoded and played.
+                    // An impaired link sits next to the socket, below TLS: it holds back and releases what TCP
+                    // carries, the way the network would.
+                    let tap = link.map { _ in LinkTap() }
+                    if let link, let tap { try pipeline.addHandler(link(tap), position: .first) }
                     try pipeline.addHandlers(WebSocketMessageLimit.handlers(maxMessageSize: maxMessageSize))
-                    try pipeline.addHandler(makeHandler(raw))
+                    try pipeline.addHandler(makeHandler(raw, tap))
                     return Upgrade.upgraded(channel)
                 }
             })
@@ -142,6 +150,18 @@ public enum WebSocketConnector {
         // An agent may send its first message (OpenAI's session.created) in the same read as the 101.
         pipeline.leftOverBytesStrategy = .forwardBytes
         return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
+    }
+
+    /// What makes the TCP model's handler for `plan`'s link, when the link is impaired in either direction.
+    private static func impairment(plan: SessionPlan, stats: LoopStats)
+        -> (@Sendable (LinkTap) -> ImpairmentHandler<ByteBuffer, ByteBuffer>)?
+    {
+        guard let profile = plan.link, !(profile.up.isClean && profile.down.isClean) else { return nil }
+        return { tap in
+            .stream(
+                profile: profile, runSeed: plan.runSeed, callerIndex: plan.sessionIndex, tap: tap,
+                scheduler: stats.delays)
+        }
     }
 
     private static func failed(_ startedNs: Int64, _ outcome: Outcome, _ message: String) -> CallResult {

@@ -1,3 +1,4 @@
+import ChorusDialects
 import CAllocationCounter
 import ChorusAudio
 import ChorusCore
@@ -70,23 +71,42 @@ struct EmbeddedCallerTests {
         return Caller(channel: channel, wire: wire, paced: caller, stats: stats)
     }
 
-    /// An RTP Opus caller on `loop`, its socket replaced by `Wire`.
+    /// An RTP Opus caller on `loop`, its socket replaced by `Wire`, behind an impaired link when `link` is given.
     static func rtpCaller(loop: EmbeddedEventLoop, link: LinkProfile? = nil) throws -> Caller {
         let audio = try SharedRTPAudio(
             utterances: Self.utterances, codec: .opus(sampleRate: 16000, bitrate: 24000, complexity: 5, fec: true),
             payloadType: nil, audioLevelExtension: true)
-        return try Self.embed(loop: loop) { stats, promise in
-            RTPCallerHandler(plan: Self.plan(link: link), audio: audio, stats: stats, remote: nil, promise: promise)
+        let plan = Self.plan(link: link)
+        let tap = link.map { _ in LinkTap() }
+        var between: [any ChannelHandler] = []
+        if let link, let tap {
+            between.append(
+                ImpairmentHandler<AddressedEnvelope<ByteBuffer>, ByteBuffer>.datagram(
+                    profile: link, runSeed: plan.runSeed, callerIndex: plan.sessionIndex, tap: tap,
+                    scheduler: DelayScheduler(eventLoop: loop)))
+        }
+        return try Self.embed(loop: loop, between: between) { stats, promise in
+            CallEngine.rtp(plan: plan, audio: audio, remote: nil, stats: stats, tap: tap, promise: promise)
         }
     }
 
-    /// A native-dialect WebSocket caller on `loop`: the raw writer and the caller behind `Wire`.
+    /// A native-dialect WebSocket caller on `loop`: the raw writer and the caller behind `Wire`, and an impaired
+    /// link (TCP's model) next to the wire when `link` is given.
     static func webSocketCaller(loop: EmbeddedEventLoop, link: LinkProfile? = nil) throws -> Caller {
         let dialect = ChorusNativeDialect(audio: SharedAudio(pcm16: Self.utterances, sampleRate: 16000))
         let raw = RawFrameWriter()
-        return try Self.embed(loop: loop, between: [raw]) { stats, promise in
-            WebSocketCallerHandler(
-                plan: Self.plan(link: link), dialect: dialect, stats: stats, rawWriter: raw, promise: promise)
+        let plan = Self.plan(link: link)
+        let tap = link.map { _ in LinkTap() }
+        var between: [any ChannelHandler] = []
+        if let link, let tap {
+            between.append(
+                ImpairmentHandler<ByteBuffer, ByteBuffer>.stream(
+                    profile: link, runSeed: plan.runSeed, callerIndex: plan.sessionIndex, tap: tap,
+                    scheduler: DelayScheduler(eventLoop: loop)))
+        }
+        between.append(raw)
+        return try Self.embed(loop: loop, between: between) { stats, promise in
+            CallEngine.webSocket(plan: plan, dialect: dialect, stats: stats, rawWriter: raw, tap: tap, promise: promise)
         }
     }
 

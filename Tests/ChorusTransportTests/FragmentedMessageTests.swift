@@ -1,3 +1,4 @@
+import ChorusDialects
 import ChorusAudio
 import ChorusCore
 import Foundation
@@ -35,7 +36,7 @@ struct FragmentedMessageTests {
             if decoding { try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: limit))) }
             try pipeline.addHandlers(WebSocketMessageLimit.handlers(maxMessageSize: limit))
             try pipeline.addHandler(
-                WebSocketCallerHandler(plan: plan, dialect: dialect, stats: stats, rawWriter: raw, promise: promise))
+                CallEngine.webSocket(plan: plan, dialect: dialect, stats: stats, rawWriter: raw, promise: promise))
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
             channel.pipeline.fireUserInboundEventTriggered(CallerStart())
             self.channel = channel
