@@ -42,7 +42,9 @@ public final class LoopStats: @unchecked Sendable {
     /// loop).
     var delays: DelayScheduler {
         if let d = self._delays { return d }
-        let d = DelayScheduler(eventLoop: self.eventLoop)
+        // Jitter gives every held packet its own due time: waking for each would cost more than the packets
+        // (100,000 wake-ups a second at 1,000 impaired callers). A 1 ms grid bounds it at 1,000, as for sending.
+        let d = DelayScheduler(eventLoop: self.eventLoop, resolutionNs: DelayScheduler.loopResolutionNs)
         self._delays = d
         return d
     }

@@ -122,18 +122,23 @@ struct DelaySchedulerTests {
         request = nil
     }
 
-    @Test func aLineWithATimerOfItsOwnStillWorks() {
+    @Test func onAOneMillisecondGridUnitsLeaveWhenReleaseNsSays() {
         let loop = EmbeddedEventLoop()
-        var released: [(Int, Int64)] = []
-        let line = DelayLine<Int>(eventLoop: loop) { value, dueNs in released.append((value, dueNs)) }
-        line.push(1, dueNs: 30 * Self.ms)
-        line.push(2, dueNs: 10 * Self.ms)
-        line.push(3, dueNs: 50 * Self.ms)
-        #expect(line.count == 3 && line.nextDueNs == 10 * Self.ms)
-        loop.advanceTime(by: .milliseconds(35))
-        #expect(released.map(\.0) == [2, 1] && released.map(\.1) == [10 * Self.ms, 30 * Self.ms])
-        line.cancel()
-        loop.advanceTime(by: .milliseconds(100))
-        #expect(released.count == 2 && line.count == 0)
+        let scheduler = DelayScheduler(eventLoop: loop, resolutionNs: Self.ms)
+        var released: [(value: Int, atNs: Int64)] = []
+        let line = DelayLine<Int>(scheduler: scheduler) { value, _ in
+            released.append((value, Int64(loop.now.uptimeNanoseconds)))
+        }
+        let dues: [Int64] = [10 * Self.ms + 300_000, 10 * Self.ms + 900_000, 12 * Self.ms, 12 * Self.ms + 1]
+        for (i, due) in dues.enumerated() { line.push(i, dueNs: due) }
+        for _ in 0..<200 { loop.advanceTime(by: .microseconds(100)) }
+        #expect(released.map(\.value) == [0, 1, 2, 3])
+        // Never early, at most one step late, and exactly when `releaseNs` predicts (what the link tells the caller).
+        for (entry, due) in zip(released, dues) {
+            #expect(entry.atNs == scheduler.releaseNs(dueNs: due))
+            #expect(entry.atNs >= due && entry.atNs - due < Self.ms)
+        }
+        // Units due within one step share a wake-up.
+        #expect(scheduler.wakeUps == 3)
     }
 }

@@ -80,6 +80,13 @@ final class DelayScheduler: NIOScheduledCallbackHandler {
         if let first = self.heap.firstDueNs { self.schedule(at: self.wakeTime(first)) }
     }
 
+    /// The wake-up grid of every caller loop's scheduler (`LoopStats.delays`).
+    static let loopResolutionNs: Int64 = 1_000_000
+
+    /// When a unit due at `dueNs` is released: its due time rounded up to the wake-up grid (plus the loop's own
+    /// lateness, which the harness records as its lag).
+    func releaseNs(dueNs: Int64) -> Int64 { self.wakeTime(dueNs) }
+
     private func wakeTime(_ dueNs: Int64) -> Int64 {
         guard self.resolutionNs > 1, dueNs > 0 else { return dueNs }
         let (q, r) = dueNs.quotientAndRemainder(dividingBy: self.resolutionNs)

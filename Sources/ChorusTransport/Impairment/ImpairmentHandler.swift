@@ -99,7 +99,9 @@ final class ImpairmentHandler<Inbound: LinkUnit, Outbound: LinkUnit>: ChannelDup
             self.tap.lastOutboundDueNs = nil
             promise?.succeed(())
         case .deliver(let atNs, let duplicateAtNs):
-            self.tap.lastOutboundDueNs = atNs
+            // A held unit leaves on the scheduler's grid: that, not the model's due time, is when it reaches the
+            // agent, and what the end of speech's link delay must say.
+            self.tap.lastOutboundDueNs = atNs > nowNs ? self.scheduler.releaseNs(dueNs: atNs) : atNs
             if let copyNs = duplicateAtNs { line.push(self.held(unit, nowNs), dueNs: copyNs) }
             if atNs > nowNs || (self.up.preservesOrder && line.count > 0) {
                 line.push(self.held(unit, nowNs), dueNs: atNs)

@@ -4,7 +4,7 @@ import NIOCore
 ///
 /// A `DelayHeap` keyed by (delivery time, arrival order), so jitter can reorder packets and equal times keep
 /// their order. A `DelayScheduler` wakes the line at its earliest delivery time: the loop's shared one
-/// (`LoopStats.delays`, one timer for every line on the loop) or, with `init(eventLoop:release:)`, one of its own.
+/// (`LoopStats.delays`, one timer for every line on the loop).
 /// The heap's storage only grows, so a steady stream allocates nothing once warmed up. Confined to its event loop.
 final class DelayLine<Element>: DelayReleasing {
     private let scheduler: DelayScheduler
@@ -13,12 +13,6 @@ final class DelayLine<Element>: DelayReleasing {
     private var heap = DelayHeap<Element>(capacity: 64)
     var delayTicket: UInt64 = 0
     var delayTicketDueNs: Int64 = .max
-
-    /// A line with a timer of its own.
-    /// - Parameter release: called on the loop with each element and the delivery time it was given.
-    convenience init(eventLoop: any EventLoop, release: @escaping (Element, Int64) -> Void) {
-        self.init(scheduler: DelayScheduler(eventLoop: eventLoop), release: release)
-    }
 
     /// A line woken by `scheduler`, the timer it shares with the other lines on its loop.
     /// - Parameters:
