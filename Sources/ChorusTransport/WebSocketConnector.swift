@@ -26,21 +26,29 @@ public enum WebSocketConnector {
         let reportPromise = loop.makePromise(of: CallerReport.self)
         let upgrade: EventLoopFuture<Upgrade>
         do {
-            upgrade = try await ClientBootstrap(group: loop)
+            let bootstrap = ClientBootstrap(group: loop)
                 .connectTimeout(connectTimeout)
                 .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .connect(host: endpoint.host, port: endpoint.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try Self.configure(
-                            channel: channel, endpoint: endpoint, options: options, sessionId: plan.sessionId,
-                            link: Self.impairment(plan: plan, stats: stats),
-                            makeHandler: { raw, tap in
-                                CallEngine.webSocket(
-                                    plan: plan, dialect: dialect, stats: stats, rawWriter: raw, tap: tap,
-                                    promise: reportPromise)
-                            })
-                    }
+            let initializer: @Sendable (any Channel) -> EventLoopFuture<EventLoopFuture<Upgrade>> = { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.configure(
+                        channel: channel, endpoint: endpoint, options: options, sessionId: plan.sessionId,
+                        link: Self.impairment(plan: plan, stats: stats),
+                        makeHandler: { raw, tap in
+                            CallEngine.webSocket(
+                                plan: plan, dialect: dialect, stats: stats, rawWriter: raw, tap: tap,
+                                promise: reportPromise)
+                        })
                 }
+            }
+            // An address needs no resolver: NIO's runs getaddrinfo on threads of their own, one per connect, which
+            // take the CPU from the callers' loops during a ramp (loop lag above 10 ms on one core at 1,000 callers).
+            // A host name is resolved per call, as a caller's phone would, so DNS round robin spreads them.
+            if let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) {
+                upgrade = try await bootstrap.connect(to: address, channelInitializer: initializer)
+            } else {
+                upgrade = try await bootstrap.connect(host: endpoint.host, port: endpoint.port, channelInitializer: initializer)
+            }
         } catch {
             reportPromise.fail(error)
             return Self.failed(startedNs, .connectFailed, options.redact("connect to \(endpoint) failed: \(error)"))
