@@ -12,6 +12,8 @@ To measure the harness alone on its cores, run the agent elsewhere (`chorus agen
 BENCH_RTP_ADDRESS=HOST:8766: the error columns then stay empty (no ground truth crosses machines).
 On one machine, BENCH_PIN=1 comes closest: the agent runs pinned to the last core and Chorus to the others
 (`taskset`), so the harness has its cores to itself (no error columns either).
+Under BENCH_PIN=1 it also finds the per-core capacity: for each transport it goes up BENCH_CAPACITY (1000, 1200, ...,
+2400 callers) until a run is invalid, and prints the largest valid count (Chorus on one core on a 2-core machine).
 Other knobs: BENCH_SECONDS (15), BENCH_CALLERS (1,100,1000,2000), CHORUS_BIN.
 """
 import json
@@ -29,6 +31,7 @@ SIZES = [int(n) for n in os.environ.get("BENCH_CALLERS", "1,100,1000,2000").spli
 REMOTE_WS = os.environ.get("BENCH_WS_URL")
 REMOTE_RTP = os.environ.get("BENCH_RTP_ADDRESS")
 PIN = os.environ.get("BENCH_PIN") == "1" and (os.cpu_count() or 1) >= 2
+CAPACITY = [int(n) for n in os.environ.get("BENCH_CAPACITY", "1000,1200,1400,1600,1800,2000,2200,2400").split(",")]
 LAST_CORE = (os.cpu_count() or 1) - 1
 
 
@@ -80,6 +83,21 @@ def run_python(url, callers):
     return r
 
 
+def find_capacity(name, target, tmp, rows):
+    """The largest count of CAPACITY that stays valid, going up until one is not (reusing rows already run)."""
+    best = 0
+    for n in CAPACITY:
+        s = next((s for row_name, m, s in rows if row_name == name and m == n), None)
+        if s is None:
+            print(f"  capacity: {name} with {n} callers for {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
+            s = run_chorus(target, n, tmp)
+            rows.append((name, n, s))
+        if not s["valid"]:
+            break
+        best = n
+    return best
+
+
 def main():
     if not os.path.exists(CHORUS):
         sys.exit("build first: make build")
@@ -96,12 +114,16 @@ def main():
          else "{transport: rtp, codec: opus/16000}"),
     ]
     rows = []
+    capacity = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for name, target in targets:
                 for n in SIZES:
                     print(f"  running {name} with {n} callers for {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
                     rows.append((name, n, run_chorus(target, n, tmp)))
+            if PIN:
+                for name, target in targets:
+                    capacity[name] = find_capacity(name, target, tmp, rows)
     finally:
         if pinned_agent:
             pinned_agent.send_signal(signal.SIGTERM)
@@ -124,7 +146,8 @@ def main():
     print(f"{'transport':<16}{'callers':>8}{'frames':>9}{'CPU µs/frame':>13}{'RSS KB/sess':>12}"
           f"{'send late p50':>14}{'p99':>9}{'lag p99':>9}{'TTFA err p50':>13}{'|err| p99':>10}"
           f"{'agent/harness part p99':>24}  valid")
-    for name, n, s in rows:
+    order = [t[0] for t in targets]
+    for name, n, s in sorted(rows, key=lambda r: (order.index(r[0]), r[1])):
         a = s.get("accuracy") or {}
         fmt = lambda v, sign="": f"{v:{sign}.2f} ms" if v is not None else "—"
         parts = (f"{fmt(a.get('agent_part_p99_ms'))} / {fmt(a.get('harness_part_p99_ms'))}" if a else "—")
@@ -136,6 +159,13 @@ def main():
     for name, _ in targets:
         valid = [n for row_name, n, s in rows if row_name == name and s["valid"]]
         print(f"largest {name} caller count that stayed valid: {max(valid) if valid else 'none'}")
+    cores = f"{LAST_CORE} dedicated core{'s' if LAST_CORE > 1 else ''}"
+    if capacity:
+        print(f"per-core capacity (Chorus on {cores}, the agent on core {LAST_CORE}; largest valid count of "
+              f"{', '.join(map(str, CAPACITY))}): "
+              + ", ".join(f"{name} {n if n else 'none'}" for name, n in capacity.items()))
+    else:
+        print("per-core capacity: run with BENCH_PIN=1 (the agent on a core of its own)")
     ref = next((s for name, n, s in rows if n == 100 and name.startswith("WebSocket")), rows[0][2])
     print(f"Python websockets asyncio client, 100 callers: {py['cpu_us_per_frame']:.2f} CPU µs/frame "
           f"({py['frames_sent']} sent, {py['frames_received']} received)")
