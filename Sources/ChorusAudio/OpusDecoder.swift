@@ -46,6 +46,22 @@ public final class OpusDecoder {
         }
     }
 
+    /// Decodes one packet into `output` (room for `output.count / channels` samples per channel), allocating
+    /// nothing: for the receive path, which decodes into one reused buffer.
+    ///
+    /// - Returns: the samples decoded per channel.
+    /// - Throws: `AudioError.Code.opus` with libopus's message (for example a corrupted packet).
+    public func decode(_ packet: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<Int16>) throws -> Int {
+        let frameSamples = output.count / self.channels
+        guard frameSamples > 0, let base = output.baseAddress else {
+            throw AudioError(.invalidArgument, "Opus decode needs room for at least one sample, got \(output.count)")
+        }
+        let data = packet.isEmpty ? nil : packet.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        let result = opus_decode(self.state, data, Int32(clamping: packet.count), base, Int32(clamping: frameSamples), 0)
+        guard result >= 0 else { throw Opus.error(result, "decode failed") }
+        return Int(result)
+    }
+
     /// Packet-loss concealment: `frameSamples` samples per channel guessed from the decoder's history.
     ///
     /// - Throws: `AudioError.Code.opus` with libopus's message, for example when `frameSamples` is not a multiple

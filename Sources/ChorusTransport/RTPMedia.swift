@@ -28,6 +28,8 @@ final class RTPMedia: CallMedia {
     private var receiver: RTPReceiverStats?
     private var playout: PlayoutBuffer
     private var decoder: OpusDecoder?
+    /// Where the audibility check decodes the agent's Opus packets.
+    private var decoded: [Int16] = []
     private var malformed = 0
     private var agentPacketsSent: Int?
     private var lastBlockAboutUs: RTCPReportBlock?
@@ -126,11 +128,17 @@ final class RTPMedia: CallMedia {
         if self.audio.format.payloadType == 0 || self.audio.format.encodingName == "PCMU" {
             return AudioLevel.rmsDBFS(muLaw: payload) >= threshold
         }
-        if self.decoder == nil { self.decoder = try? OpusDecoder(sampleRate: 48000) }
-        guard let decoder = self.decoder, let pcm = try? decoder.decode(Array(payload), frameSamples: 960) else {
-            return false
+        if self.decoder == nil {
+            self.decoder = try? OpusDecoder(sampleRate: 48000)
+            self.decoded = [Int16](repeating: 0, count: 5760)  // 120 ms at 48 kHz, Opus's longest packet
         }
-        return AudioLevel.rmsDBFS(pcm) >= threshold
+        guard let decoder = self.decoder else { return false }
+        // Decoded into one reused buffer: no copy of the payload, no array per packet.
+        let level = self.decoded.withUnsafeMutableBufferPointer { pcm -> Double? in
+            guard let samples = try? decoder.decode(payload, into: pcm), samples > 0 else { return nil }
+            return AudioLevel.rmsDBFS(UnsafeBufferPointer(rebasing: pcm[..<samples]))
+        }
+        return (level ?? -.infinity) >= threshold
     }
 
     private func receiveRTCP(_ bytes: UnsafeRawBufferPointer, nowNs: Int64, _ call: CallEngine<RTPMedia>) {

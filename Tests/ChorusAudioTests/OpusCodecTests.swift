@@ -19,6 +19,28 @@ import Testing
         #expect(abs(roundTrip - original) < 3)
     }
 
+    @Test func decodingIntoAReusedBufferGivesTheSameSamples() throws {
+        let tone = TestSignals.tone(peakDBFS: -12, ms: 200, sampleRate: 16000)
+        let packets = try Utterance(name: "tone", sampleRate: 16000, samples: tone).opusFrames()
+        let arrays = try OpusDecoder(sampleRate: 48000)
+        let reused = try OpusDecoder(sampleRate: 48000)
+        var buffer = [Int16](repeating: 0, count: 5760)
+        for packet in packets {
+            let expected = try arrays.decode(packet, frameSamples: 5760)
+            let got = try packet.withUnsafeBytes { bytes in
+                try buffer.withUnsafeMutableBufferPointer { pcm in
+                    Array(pcm[..<(try reused.decode(bytes, into: pcm))])
+                }
+            }
+            #expect(got == expected && got.count == 960)
+        }
+        #expect(throws: AudioError.self) {
+            try [UInt8]([0x03, 0x00]).withUnsafeBytes { bytes in  // a code-3 TOC with no frames: corrupt
+                try buffer.withUnsafeMutableBufferPointer { try reused.decode(bytes, into: $0) }
+            }
+        }
+    }
+
     @Test func lostFrameIsRecoveredWithFECOrConcealed() throws {
         let tone = TestSignals.tone(peakDBFS: -12, ms: 400, sampleRate: 16000)
         let packets = try Utterance(name: "tone", sampleRate: 16000, samples: tone).opusFrames(
