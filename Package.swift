@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "ChorusAudioTests", dependencies: ["ChorusAudio", "ChorusCore"]),
         .testTarget(
             name: "ChorusEngineTests",
-            dependencies: ["ChorusEngine", "ChorusCore", "ChorusAudio", "ChorusTransport", "ChorusTestSupport"]
+            dependencies: ["ChorusEngine", "ChorusCore", "ChorusAudio", "ChorusTransport", "ChorusTestSupport"] + nio
         ),
         .testTarget(name: "ChorusNetworkTests", dependencies: ["ChorusNetwork", "ChorusCore"]),
         .testTarget(name: "ChorusRTPTests", dependencies: ["ChorusRTP", "ChorusAudio", "ChorusCore"]),

@@ -41,6 +41,7 @@ public final class HarnessMonitor: Sendable {
         let startNs = lastNs
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            BookkeepingPriority.lowerCurrentThread()
             var sendLate = LatencyHistogram()
             var lag = LatencyHistogram()
             var active = 0

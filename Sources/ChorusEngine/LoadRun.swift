@@ -196,6 +196,7 @@ public final class LoadRun: Sendable {
     }
 
     private func play(index: Int, caller: Int, intendedNs: Int64, context: SessionContext) async {
+        BookkeepingPriority.lowerCurrentThread()
         let cell = self.cells[index % self.cells.count]
         var plan = context.planner.plan(callerIndex: caller, sessionIndex: index)
         plan.link = cell.profile.isClean ? nil : cell.profile
@@ -206,6 +207,7 @@ public final class LoadRun: Sendable {
             plan: plan, stats: context.stats[index % context.stats.count], registry: self.registry,
             connectTimeout: .milliseconds(Int64(self.scenario.load.connectTimeoutMs)))
         self.gate.finish()
+        BookkeepingPriority.lowerCurrentThread()  // resumed on whichever thread: storing the result is bookkeeping
         let origin = context.planner.originNs
         let result = self.sessionResult(
             cell: cell, caller: caller, index: index, intendedNs: intendedNs, origin: origin, startedNs: r.startedNs,

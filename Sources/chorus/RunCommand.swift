@@ -94,7 +94,10 @@ struct RunCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let load = LoadRun(scenario: scenario, cells: cells, runId: runId, group: group, maxOpenCalls: maxOpenCalls)
         let writer = ResultWriter(store: store, runId: runId)
-        let writerTask = Task { await writer.run() }  // cancelled after the run; flushes on the way out
+        let writerTask = Task {
+            BookkeepingPriority.lowerCurrentThread()
+            await writer.run()
+        }  // cancelled after the run; flushes on the way out
         let signals = Signals.onInterrupt { load.abort() }
         let progress = ProgressLine()
         let outcome = await load.run(
