@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         // Base64 for agent audio (faster than our hand-written codec: docs/dialects.md). Its manifest needs Swift 6.2.
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
+        // HMAC-SHA1 for STUN's MESSAGE-INTEGRITY in the WebRTC callers.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // C libraries, each behind a module map and a tiny shim for what Swift cannot call.
@@ -68,6 +70,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ] + nio
         ),
+        .target(name: "ChorusWebRTC", dependencies: ["ChorusCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ChorusStore", dependencies: ["ChorusCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ChorusReport", dependencies: ["ChorusCore", "ChorusStore"]),
         .target(
@@ -114,6 +117,7 @@ let package = Package(
         ),
         // Counts heap allocations per thread (interposes malloc in the test executable): the no-allocation tests.
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
+        .testTarget(name: "ChorusWebRTCTests", dependencies: ["ChorusWebRTC", "ChorusCore"]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),
         .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),
         .testTarget(
