@@ -20,7 +20,9 @@ struct BookkeepingPriorityTests {
             BookkeepingPriority.lowerCurrentThread()
             return (before, BookkeepingPriority.currentNiceness())
         }
-        #expect(after == max(before ?? 0, BookkeepingPriority.niceness))
+        // Nice 10, or unchanged where the thread already ran nicer than that and may not be raised back.
+        let niceness = BookkeepingPriority.niceness
+        #expect(after == niceness || (after == before && (before ?? 0) > niceness), "\(String(describing: before)) → \(String(describing: after))")
     }
 
     @Test func anEventLoopsThreadKeepsItsPriority() throws {
