@@ -1,17 +1,9 @@
+import ChorusCore
+
 // Big-endian (network order) reads and writes at byte offsets. Callers check bounds first: these are on the
 // per-packet path, so they neither allocate nor re-validate.
 
 extension UnsafeRawBufferPointer {
-    @inline(__always)
-    func readUInt16(at offset: Int) -> UInt16 {
-        UInt16(bigEndian: self.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-    }
-
-    @inline(__always)
-    func readUInt32(at offset: Int) -> UInt32 {
-        UInt32(bigEndian: self.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-    }
-
     /// The UTF-8 text in `range` (invalid sequences are repaired, never rejected).
     func readString(_ range: Range<Int>) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: self[range]), as: UTF8.self)

@@ -1,3 +1,5 @@
+import ChorusCore
+
 extension RTCPPacket {
     /// Parses a compound RTCP packet (RFC 3550 §6.1; validity checks after Appendix A.2).
     ///

@@ -1,3 +1,5 @@
+import ChorusCore
+
 /// One RTCP reception report block (RFC 3550 §6.4.1), 24 bytes in an SR or RR.
 public struct RTCPReportBlock: Sendable, Hashable {
     /// Bytes one block occupies.

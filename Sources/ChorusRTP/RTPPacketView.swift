@@ -1,3 +1,5 @@
+import ChorusCore
+
 /// Where the parts of one parsed RTP packet lie in its buffer. Holds offsets only, so parsing never copies.
 public struct RTPPacketView: Sendable, Hashable {
     /// The fixed header (CSRCs by count only).

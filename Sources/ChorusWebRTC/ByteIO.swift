@@ -1,21 +1,8 @@
+import ChorusCore
+
 // Big-endian (network order) reads at byte offsets and appends to a byte array. Callers check bounds first.
 
 extension UnsafeRawBufferPointer {
-    @inline(__always)
-    func readUInt16(at offset: Int) -> UInt16 {
-        UInt16(bigEndian: self.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-    }
-
-    @inline(__always)
-    func readUInt32(at offset: Int) -> UInt32 {
-        UInt32(bigEndian: self.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-    }
-
-    @inline(__always)
-    func readUInt64(at offset: Int) -> UInt64 {
-        UInt64(bigEndian: self.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-    }
-
     /// The bytes in `range` as their own buffer, indexed from 0.
     @inline(__always)
     func slice(_ range: Range<Int>) -> UnsafeRawBufferPointer {

@@ -1,3 +1,5 @@
+import ChorusCore
+
 // Attribute values on the wire (RFC 8489 §14, RFC 8445 §16.1). The parser has already bounded `value` to the
 // attribute's length inside the message, so every read below checks only the length its type requires.
 

@@ -1,3 +1,4 @@
+import ChorusCore
 import Crypto
 
 extension STUNMessage {

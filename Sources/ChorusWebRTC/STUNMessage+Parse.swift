@@ -1,3 +1,5 @@
+import ChorusCore
+
 extension STUNMessage {
     /// Parses one STUN message that fills `bytes` (a whole UDP datagram).
     ///
