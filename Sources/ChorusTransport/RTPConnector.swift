@@ -1,4 +1,5 @@
 import ChorusCore
+import ChorusNetwork
 import NIOCore
 import NIOPosix
 
@@ -35,20 +36,14 @@ public enum RTPConnector {
                     channel.eventLoop.makeCompletedFuture {
                         let pipeline = channel.pipeline.syncOperations
                         var tap: LinkTap?
-                        if let profile = plan.link, !(profile.up.isClean && profile.down.isClean) {
+                        if let profile = plan.link, !profile.isClean {
                             // The impaired link sits next to the socket: every datagram, RTCP included, crosses it.
                             let link = LinkTap()
                             tap = link
                             if symmetric {
-                                try pipeline.addHandler(
-                                    ImpairmentHandler<AddressedEnvelope<ByteBuffer>, ByteBuffer>.datagram(
-                                        profile: profile, runSeed: plan.runSeed, callerIndex: plan.sessionIndex,
-                                        tap: link, scheduler: stats.delays))
+                                try pipeline.addHandler(Self.link(ByteBuffer.self, profile, plan, link, stats))
                             } else {
-                                try pipeline.addHandler(
-                                    ImpairmentHandler<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>.datagram(
-                                        profile: profile, runSeed: plan.runSeed, callerIndex: plan.sessionIndex,
-                                        tap: link, scheduler: stats.delays))
+                                try pipeline.addHandler(Self.link(AddressedEnvelope<ByteBuffer>.self, profile, plan, link, stats))
                             }
                         }
                         try pipeline.addHandler(
@@ -67,5 +62,13 @@ public enum RTPConnector {
                 report: CallerReport(turns: [], outcome: .connectFailed, error: "cannot open a UDP socket: \(error)"))
         }
         return await CallResult.run(channel: channel, registry: registry, report: reportPromise, startedNs: startedNs)
+    }
+
+    /// The impaired UDP link for a socket whose caller writes `Outbound` (bare on a connected socket, addressed
+    /// otherwise).
+    private static func link<Outbound: LinkUnit>(
+        _ outbound: Outbound.Type, _ profile: LinkProfile, _ plan: SessionPlan, _ tap: LinkTap, _ stats: LoopStats
+    ) -> ImpairmentHandler<AddressedEnvelope<ByteBuffer>, Outbound> {
+        .datagram(profile: profile, runSeed: plan.runSeed, callerIndex: plan.sessionIndex, tap: tap, scheduler: stats.delays)
     }
 }

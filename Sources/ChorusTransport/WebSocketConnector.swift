@@ -164,7 +164,7 @@ public enum WebSocketConnector {
     private static func impairment(plan: SessionPlan, stats: LoopStats)
         -> (@Sendable (LinkTap) -> ImpairmentHandler<ByteBuffer, ByteBuffer>)?
     {
-        guard let profile = plan.link, !(profile.up.isClean && profile.down.isClean) else { return nil }
+        guard let profile = plan.link, !profile.isClean else { return nil }
         return { tap in
             .stream(
                 profile: profile, runSeed: plan.runSeed, callerIndex: plan.sessionIndex, tap: tap,

@@ -52,20 +52,20 @@ final class WebSocketMedia: CallMedia {
     // MARK: - Sending
 
     func sendClipFrame(clip: Int, frame: Int, deadlineNs: Int64, _ call: CallEngine<WebSocketMedia>) {
+        self.sendAudio(clip: clip, frame: frame, deadlineNs: deadlineNs)
+    }
+
+    func sendSilence(deadlineNs: Int64, _ call: CallEngine<WebSocketMedia>) {
+        self.sendAudio(clip: nil, frame: 0, deadlineNs: deadlineNs)
+    }
+
+    /// Writes the frame the dialect builds for this slot, or else one of the shared pre-masked ones.
+    private func sendAudio(clip: Int?, frame: Int, deadlineNs: Int64) {
         let key = UInt32(truncatingIfNeeded: self.rng.next())
         if let built = self.session.audioFrame(clip: clip, frame: frame, deadlineNs: deadlineNs, maskKey: key) {
             self.rawWriter.write(built)
         } else {
-            self.write(self.audio.clips[clip].wireFrames[frame])
-        }
-    }
-
-    func sendSilence(deadlineNs: Int64, _ call: CallEngine<WebSocketMedia>) {
-        let key = UInt32(truncatingIfNeeded: self.rng.next())
-        if let built = self.session.audioFrame(clip: nil, frame: 0, deadlineNs: deadlineNs, maskKey: key) {
-            self.rawWriter.write(built)
-        } else {
-            self.write(self.audio.silenceWire)
+            self.write(clip.map { self.audio.clips[$0].wireFrames[frame] } ?? self.audio.silenceWire)
         }
     }
 

@@ -206,10 +206,7 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
     /// Stops sending and says goodbye the transport's way, then closes after the media's grace period (the
     /// agent's answer to the goodbye normally closes it sooner).
     func hangUp() {
-        guard !self.hungUp, let context = self.context else { return }
-        self.hungUp = true
-        self.stopPacing()
-        self.waitingForAgent = false
+        guard let context = self.context, self.stopSending() else { return }
         let grace = self.media.hangUp(self)
         let channel = context.channel
         context.eventLoop.assumeIsolated().scheduleTask(in: grace) { channel.close(promise: nil) }
