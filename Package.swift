@@ -32,6 +32,9 @@ let package = Package(
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        // The system OpenSSL 3 (DTLS 1.2 with use_srtp for the WebRTC callers), not swift-nio-ssl's BoringSSL, which
+        // that package does not export. The shim wraps OpenSSL's macros and adds a datagram-preserving BIO.
+        .target(name: "CChorusDTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
 
         .target(name: "ChorusCore"),
         .target(name: "ChorusAudio", dependencies: ["ChorusCore", "COpus", "CSndFile", "CSampleRate"]),
@@ -70,7 +73,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ] + nio
         ),
-        .target(name: "ChorusWebRTC", dependencies: ["ChorusCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "ChorusWebRTC",
+            dependencies: ["ChorusCore", "CChorusDTLS", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "ChorusStore", dependencies: ["ChorusCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ChorusReport", dependencies: ["ChorusCore", "ChorusStore"]),
         .target(
