@@ -32,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
         // The system OpenSSL 3 (DTLS 1.2 with use_srtp for the WebRTC callers), not swift-nio-ssl's BoringSSL, which
         // that package does not export. The shim wraps OpenSSL's macros and adds a datagram-preserving BIO.
         .target(name: "CChorusDTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
@@ -75,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "ChorusWebRTC",
-            dependencies: ["ChorusCore", "CChorusDTLS", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["ChorusCore", "CChorusDTLS", "CSRTP", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "ChorusStore", dependencies: ["ChorusCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ChorusReport", dependencies: ["ChorusCore", "ChorusStore"]),
@@ -123,7 +124,9 @@ let package = Package(
         ),
         // Counts heap allocations per thread (interposes malloc in the test executable): the no-allocation tests.
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
-        .testTarget(name: "ChorusWebRTCTests", dependencies: ["ChorusWebRTC", "ChorusCore"]),
+        .testTarget(
+            name: "ChorusWebRTCTests", dependencies: ["ChorusWebRTC", "ChorusCore", "CSRTP", "CAllocationCounter"]
+        ),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),
         .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),
         .testTarget(

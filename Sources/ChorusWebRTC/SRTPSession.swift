@@ -1,0 +1,153 @@
+import CSRTP
+
+/// The SRTP and SRTCP protection of one call through libsrtp2 (RFC 3711, RFC 7714 for AES-GCM).
+///
+/// Two libsrtp sessions, as libsrtp allows one wildcard template per session: an outbound one keyed with the
+/// local master key and salt for any SSRC we send, an inbound one keyed with the remote ones for any SSRC the far
+/// end sends, with libsrtp's default replay window (128 packets). Packets are transformed in place and nothing is
+/// allocated per packet (libsrtp allocates once per new SSRC). A packet that fails authentication or is a replay
+/// returns nil and is counted; nothing here traps on hostile input.
+///
+/// Not thread-safe: one session belongs to one call's event loop.
+public final class SRTPSession {
+    /// Bytes a buffer must have free after the packet: libsrtp may write `SRTP_MAX_TRAILER_LEN` (144) past an RTP
+    /// packet and 4 more past an RTCP one, so this is 148 and covers both.
+    public static let maxTrailer = Int(SRTP_MAX_TRAILER_LEN) + 4
+
+    /// The profile the keys are for.
+    public let profile: SRTPProfile
+    /// Received packets whose authentication tag did not verify.
+    public private(set) var authenticationFailures = 0
+    /// Received packets dropped as replays (seen before, or older than the replay window).
+    public private(set) var replayDrops = 0
+    /// Received packets refused for any other reason (too short, malformed header, length out of range).
+    public private(set) var otherFailures = 0
+    /// Packets `protectRTP` or `protectRTCP` refused: malformed, or a sequence number older than one already
+    /// protected (libsrtp will not reuse a packet index with the same keystream).
+    public private(set) var protectFailures = 0
+
+    private let outbound: srtp_t
+    private let inbound: srtp_t
+
+    /// A session keyed with `keys`: local keys protect, remote keys unprotect.
+    /// - Throws: `SRTPError` when libsrtp cannot start, a key or salt has the wrong length, or a policy is refused.
+    public init(keys: SRTPKeyingMaterial) throws {
+        if let failure = Self.libraryStatus { throw failure }
+        let profile = keys.profile
+        for (key, salt) in [(keys.localMasterKey, keys.localMasterSalt), (keys.remoteMasterKey, keys.remoteMasterSalt)]
+        where key.count != profile.masterKeyLength || salt.count != profile.masterSaltLength {
+            throw SRTPError.invalidKeyLength(profile: profile, keyBytes: key.count, saltBytes: salt.count)
+        }
+        let outbound = try Self.create(
+            profile: profile, keyAndSalt: keys.localMasterKey + keys.localMasterSalt, ssrcType: ssrc_any_outbound,
+            direction: "outbound"
+        )
+        do {
+            self.inbound = try Self.create(
+                profile: profile, keyAndSalt: keys.remoteMasterKey + keys.remoteMasterSalt, ssrcType: ssrc_any_inbound,
+                direction: "inbound"
+            )
+        } catch {
+            srtp_dealloc(outbound)
+            throw error
+        }
+        self.outbound = outbound
+        self.profile = profile
+    }
+
+    deinit {
+        srtp_dealloc(self.outbound)
+        srtp_dealloc(self.inbound)
+    }
+
+    /// Protects `length` bytes of RTP in place; `buffer` must have room for `length + maxTrailer` bytes.
+    /// Returns the SRTP packet's length, nil when libsrtp refuses the packet (counted in `protectFailures`).
+    public func protectRTP(_ buffer: UnsafeMutableRawPointer, length: Int) -> Int? {
+        self.transform(buffer, length: length, minimum: 12, inbound: false) { srtp_protect(self.outbound, buffer, $0) }
+    }
+
+    /// Protects `length` bytes of RTCP in place; `buffer` must have room for `length + maxTrailer` bytes.
+    public func protectRTCP(_ buffer: UnsafeMutableRawPointer, length: Int) -> Int? {
+        self.transform(buffer, length: length, minimum: 8, inbound: false) {
+            srtp_protect_rtcp(self.outbound, buffer, $0)
+        }
+    }
+
+    /// Checks and decrypts `length` bytes of SRTP in place; returns the RTP packet's length, or nil when the
+    /// packet fails authentication, is a replay, or is malformed (each counted).
+    public func unprotectRTP(_ buffer: UnsafeMutableRawPointer, length: Int) -> Int? {
+        self.transform(buffer, length: length, minimum: 12, inbound: true) { srtp_unprotect(self.inbound, buffer, $0) }
+    }
+
+    /// Checks and decrypts `length` bytes of SRTCP in place; returns the RTCP packet's length, or nil as
+    /// `unprotectRTP` does.
+    public func unprotectRTCP(_ buffer: UnsafeMutableRawPointer, length: Int) -> Int? {
+        self.transform(buffer, length: length, minimum: 8, inbound: true) {
+            srtp_unprotect_rtcp(self.inbound, buffer, $0)
+        }
+    }
+
+    @inline(__always)
+    private func transform(
+        _ buffer: UnsafeMutableRawPointer, length: Int, minimum: Int, inbound: Bool,
+        _ call: (UnsafeMutablePointer<Int32>) -> srtp_err_status_t
+    ) -> Int? {
+        guard length >= minimum, length <= 65535 else {
+            if inbound { self.otherFailures += 1 } else { self.protectFailures += 1 }
+            return nil
+        }
+        var count = Int32(length)
+        let status = call(&count)
+        if status == srtp_err_status_ok { return Int(count) }
+        guard inbound else {
+            self.protectFailures += 1
+            return nil
+        }
+        switch status {
+        case srtp_err_status_auth_fail:
+            self.authenticationFailures += 1
+        case srtp_err_status_replay_fail, srtp_err_status_replay_old:
+            self.replayDrops += 1
+        default:
+            self.otherFailures += 1
+        }
+        return nil
+    }
+
+    /// nil once `srtp_init` succeeded (it runs once per process, on first use).
+    private static let libraryStatus: SRTPError? = {
+        let status = srtp_init()
+        return status == srtp_err_status_ok ? nil : .libraryInitialization(status: Int32(status.rawValue))
+    }()
+
+    private static func create(
+        profile: SRTPProfile, keyAndSalt: [UInt8], ssrcType: srtp_ssrc_type_t, direction: String
+    ) throws -> srtp_t {
+        var policy = srtp_policy_t()
+        switch profile {
+        case .aeadAES128GCM:
+            srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp)
+            srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp)
+        case .aes128CMHMACSHA1_80:
+            srtp_crypto_policy_set_rtp_default(&policy.rtp)
+            srtp_crypto_policy_set_rtcp_default(&policy.rtcp)
+        }
+        policy.ssrc.type = ssrcType
+        policy.window_size = 0  // libsrtp's default, 128
+        policy.allow_repeat_tx = 0
+        var material = keyAndSalt
+        var session: srtp_t?
+        // libsrtp derives the session keys inside srtp_create and keeps no pointer to the master key.
+        let status = material.withUnsafeMutableBufferPointer { key in
+            policy.key = key.baseAddress
+            return srtp_create(&session, &policy)
+        }
+        guard status == srtp_err_status_ok, let session else {
+            throw SRTPError.sessionCreation(direction: direction, status: Int32(status.rawValue))
+        }
+        return session
+    }
+}
+
+@available(*, unavailable)
+extension SRTPSession: Sendable {}
