@@ -26,6 +26,8 @@ public struct SessionResult: Sendable, Codable, Hashable {
     /// The smallest TTFA the session's impaired link allows (its smallest one-way delays up plus down), milliseconds;
     /// nil on a clean link. A turn below it is impossible (`TurnResult.isImplausible`).
     public var ttfaFloorMs: Double?
+    /// Where a WebRTC call's connect time went (signalling, ICE, DTLS, first media); nil for other transports.
+    public var connectPhases: ConnectPhases?
 
     public init(
         callerIndex: Int, sessionIndex: Int, transport: String, dialect: String, codec: String,

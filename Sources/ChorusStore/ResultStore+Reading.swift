@@ -136,11 +136,16 @@ extension ResultStore {
     }
 
     private static func sessionResult(_ row: Row, turns: [TurnResult]) throws -> SessionResult {
-        SessionResult(
+        var result = SessionResult(
             callerIndex: row["caller_index"], sessionIndex: row["session_index"], transport: row["transport"],
             dialect: row["dialect"], codec: row["codec"], networkProfile: row["network_profile"],
             intendedStartMs: row["intended_start_ms"], startedMs: row["started_ms"], connectMs: row["connect_ms"],
             endedMs: row["ended_ms"], outcome: try Self.outcome(row, "sessions"), error: row["error"], turns: turns,
             ttfaFloorMs: row["ttfa_floor_ms"])
+        let phases = ConnectPhases(
+            signallingMs: row["signalling_ms"], iceMs: row["ice_ms"], dtlsMs: row["dtls_ms"],
+            firstMediaMs: row["first_media_ms"])
+        if phases != ConnectPhases() { result.connectPhases = phases }
+        return result
     }
 }

@@ -141,8 +141,8 @@ public final class ResultStore: Sendable {
             sql: """
                 INSERT INTO sessions (run_id, caller_index, session_index, transport, dialect, codec,
                     network_profile, intended_start_ms, started_ms, connect_ms, ended_ms, turns_completed, outcome,
-                    error, ttfa_floor_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    error, ttfa_floor_ms, signalling_ms, ice_ms, dtls_ms, first_media_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let turnStatement = try db.cachedStatement(
             sql: """
@@ -161,7 +161,8 @@ public final class ResultStore: Sendable {
             try sessionStatement.execute(arguments: [
                 runId, s.callerIndex, s.sessionIndex, s.transport, s.dialect, s.codec, s.networkProfile,
                 s.intendedStartMs, s.startedMs, s.connectMs, s.endedMs, s.turnsCompleted, s.outcome.rawValue,
-                s.error, s.ttfaFloorMs,
+                s.error, s.ttfaFloorMs, s.connectPhases?.signallingMs, s.connectPhases?.iceMs,
+                s.connectPhases?.dtlsMs, s.connectPhases?.firstMediaMs,
             ])
             let sessionId = db.lastInsertedRowID
             for t in s.turns {

@@ -10,6 +10,7 @@ enum StoreMigrations {
         ("v1-runs-sessions-turns", v1RunsSessionsTurns),
         ("v2-network-samples-gates", v2NetworkSamplesGates),
         ("v3-response-attribution", v3ResponseAttribution),
+        ("v5-webrtc-connect-phases", v5WebRTCConnectPhases),
     ]
 
     /// A migrator holding `all`.
@@ -124,5 +125,12 @@ enum StoreMigrations {
         ALTER TABLE turns ADD COLUMN early_audio_ms REAL NOT NULL DEFAULT 0;
         ALTER TABLE turns ADD COLUMN eos_up_delay_ms REAL;
         ALTER TABLE turns ADD COLUMN first_audio_down_delay_ms REAL;
+        """
+
+    static let v5WebRTCConnectPhases = """
+        ALTER TABLE sessions ADD COLUMN signalling_ms REAL;
+        ALTER TABLE sessions ADD COLUMN ice_ms REAL;
+        ALTER TABLE sessions ADD COLUMN dtls_ms REAL;
+        ALTER TABLE sessions ADD COLUMN first_media_ms REAL;
         """
 }
