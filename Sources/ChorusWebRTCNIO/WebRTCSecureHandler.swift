@@ -1,0 +1,328 @@
+import ChorusWebRTC
+import NIOCore
+
+/// One WebRTC socket's security layer, between the socket (and any impaired link) and plain RTP above: demultiplexes
+/// each datagram by its first byte (RFC 7983) into STUN for ICE, DTLS for the handshake, and SRTP/SRTCP, which it
+/// authenticates and decrypts and passes up as plain RTP/RTCP; what is written from above is encrypted and sent to
+/// the ICE-selected address.
+///
+/// The same handler serves callers (a full, controlling ICE agent) and the reference agent (ICE-lite). It is
+/// confined to its channel's event loop. Per media packet: one copy into a reused buffer and libsrtp in place, no
+/// allocation; set-up (ICE, DTLS) allocates freely.
+public final class WebRTCSecureHandler: ChannelDuplexHandler {
+    public typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    public typealias InboundOut = AddressedEnvelope<ByteBuffer>
+    public typealias OutboundIn = AddressedEnvelope<ByteBuffer>
+    public typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    /// Why set-up failed or the link ended: the text for the session's error.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+        /// The link had been up (consent lapsed, the far end closed DTLS), rather than never coming up.
+        public var afterConnecting: Bool
+
+        public init(description: String, afterConnecting: Bool) {
+            self.description = description
+            self.afterConnecting = afterConnecting
+        }
+    }
+
+    private let ice: any ICEConnectivity
+    private let dtls: DTLSEndpoint
+    private var srtp: SRTPSession?
+    /// The ICE-selected far end: every packet goes there.
+    private var remote: SocketAddress?
+    /// Rewrites the RTP payload type between what the layer above uses and what the far end negotiated.
+    private let payloadTypes: (local: UInt8, remote: UInt8)?
+    private var context: ChannelHandlerContext?
+    private var timer: Scheduled<Void>?
+    private var timerDeadlineNs: UInt64 = .max
+    private var ready: EventLoopPromise<WebRTCSetupTimes>?
+    private var inbound = ByteBuffer()
+    private var outbound = ByteBuffer()
+    private var started = false
+    private var dtlsStarted = false
+    private var failed = false
+
+    /// When each set-up step finished.
+    public private(set) var times = WebRTCSetupTimes()
+    /// Media packets that arrived before the keys, or that SRTP refused (authentication, replay).
+    public private(set) var mediaDropped = 0
+    /// Datagrams that are neither STUN, DTLS nor RTP.
+    public private(set) var unknownDropped = 0
+    /// When the last datagram arrived (loop clock, ns).
+    public private(set) var lastReceivedNs: Int64 = 0
+
+    /// - Parameters:
+    ///   - ice: the ICE side (`ICEAgent` for callers, `ICELiteConnectivity` for the agent).
+    ///   - dtls: the DTLS endpoint, in the role the SDP gave it.
+    ///   - payloadTypes: the payload type the layer above writes and reads (`local`) and the one the far end
+    ///     negotiated (`remote`), when they differ.
+    ///   - ready: succeeded with the set-up times once the SRTP keys are in place, failed with a `Failure` if set-up
+    ///     fails first.
+    public init(
+        ice: any ICEConnectivity, dtls: DTLSEndpoint, payloadTypes: (local: UInt8, remote: UInt8)? = nil,
+        ready: EventLoopPromise<WebRTCSetupTimes>?
+    ) {
+        self.ice = ice
+        self.dtls = dtls
+        self.payloadTypes = payloadTypes.flatMap { $0.local == $0.remote ? nil : $0 }
+        self.ready = ready
+        self.inbound.reserveCapacity(2048)
+        self.outbound.reserveCapacity(2048 + SRTPSession.maxTrailer)
+    }
+
+    /// Whether the SRTP keys are in place.
+    public var isConnected: Bool { self.srtp != nil }
+    /// SRTP packets refused for authentication.
+    public var authenticationFailures: Int { self.srtp?.authenticationFailures ?? 0 }
+
+    // MARK: - Lifecycle
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { self.start(context: context) }
+    }
+
+    public func channelActive(context: ChannelHandlerContext) {
+        self.start(context: context)
+        context.fireChannelActive()
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard !self.started else { return }
+        self.started = true
+        let now = self.nowNs(context)
+        self.times.iceStartedNs = Int64(now)
+        self.ice.start(nowNs: now)
+        self.pump(context: context)
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        self.timer?.cancel()
+        self.timer = nil
+        self.fail("the socket closed before the call was set up", context: nil)
+        self.context = nil
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        self.timer?.cancel()
+        self.timer = nil
+        self.fail("the socket closed before the call was set up", context: nil)
+        context.fireChannelInactive()
+    }
+
+    /// Says goodbye to DTLS (close_notify) before the socket closes.
+    public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        if self.srtp != nil, let remote = self.remote {
+            self.dtls.close()
+            while let datagram = self.dtls.popOutgoing() { self.send(datagram, to: remote, context: context) }
+            context.flush()
+        }
+        context.close(mode: mode, promise: promise)
+    }
+
+    // MARK: - Inbound
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = self.unwrapInboundIn(data)
+        guard let first = envelope.data.readableBytesView.first else { return }
+        self.lastReceivedNs = Int64(self.nowNs(context))
+        switch PacketKind(firstByte: first) {
+        case .rtp:
+            self.receiveMedia(envelope, context: context)
+        case .stun:
+            guard let source = STUNAddress(envelope.remoteAddress) else { return }
+            let now = self.nowNs(context)
+            envelope.data.withUnsafeReadableBytes { self.ice.receive($0, from: source, nowNs: now) }
+            self.pump(context: context)
+        case .dtls:
+            // A DTLS client may speak before our ICE has told us the pair (it saw the nomination first).
+            if self.remote == nil { self.remote = envelope.remoteAddress }
+            let now = self.nowNs(context)
+            self.startDTLS(nowNs: now)
+            envelope.data.withUnsafeReadableBytes { self.dtls.receive($0, nowNs: now) }
+            self.pump(context: context)
+        default:
+            self.unknownDropped += 1
+        }
+    }
+
+    private func receiveMedia(_ envelope: AddressedEnvelope<ByteBuffer>, context: ChannelHandlerContext) {
+        guard let srtp = self.srtp else {
+            self.mediaDropped += 1
+            return
+        }
+        let length = envelope.data.readableBytes
+        self.inbound.clear()
+        let isRTCP = Self.isRTCP(envelope.data)
+        var plain = 0
+        self.inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { buffer in
+            envelope.data.withUnsafeReadableBytes { buffer.copyMemory(from: $0) }
+            guard let base = buffer.baseAddress else { return 0 }
+            plain = (isRTCP ? srtp.unprotectRTCP(base, length: length) : srtp.unprotectRTP(base, length: length)) ?? 0
+            return plain
+        }
+        guard plain > 0 else {
+            self.mediaDropped += 1
+            return
+        }
+        if self.times.firstMediaNs == nil { self.times.firstMediaNs = Int64(self.nowNs(context)) }
+        if !isRTCP, let types = self.payloadTypes { Self.rewritePayloadType(&self.inbound, from: types.remote, to: types.local) }
+        context.fireChannelRead(self.wrapInboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: self.inbound)))
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // An ICMP error on UDP says nothing ICE's timers will not; pass it on for the caller to judge.
+        context.fireErrorCaught(error)
+    }
+
+    // MARK: - Outbound
+
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let envelope = self.unwrapOutboundIn(data)
+        guard let srtp = self.srtp, let remote = self.remote else {
+            // Nothing may leave unencrypted; before the keys the layer above is not started anyway.
+            promise?.succeed(())
+            return
+        }
+        let length = envelope.data.readableBytes
+        let isRTCP = Self.isRTCP(envelope.data)
+        self.outbound.clear()
+        var sealed = 0
+        let types = self.payloadTypes
+        self.outbound.writeWithUnsafeMutableBytes(minimumWritableBytes: length + SRTPSession.maxTrailer) { buffer in
+            envelope.data.withUnsafeReadableBytes { buffer.copyMemory(from: $0) }
+            guard let base = buffer.baseAddress else { return 0 }
+            if !isRTCP, let types, length > 1 {
+                let marker = buffer[1] & 0x80
+                if buffer[1] & 0x7F == types.local { buffer[1] = marker | types.remote }
+            }
+            sealed = (isRTCP ? srtp.protectRTCP(base, length: length) : srtp.protectRTP(base, length: length)) ?? 0
+            return sealed
+        }
+        guard sealed > 0 else {
+            promise?.succeed(())
+            return
+        }
+        context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: remote, data: self.outbound)), promise: promise)
+    }
+
+    // MARK: - Set-up
+
+    /// Sends what ICE and DTLS have queued, acts on their events, and re-arms the timer.
+    private func pump(context: ChannelHandlerContext) {
+        let now = self.nowNs(context)
+        var wrote = false
+        while let (bytes, destination) = self.ice.popTransmit() {
+            guard let address = destination.socketAddress else { continue }
+            self.send(bytes, to: address, context: context)
+            wrote = true
+        }
+        while let event = self.ice.popEvent() {
+            switch event {
+            case .selected(let remote):
+                guard self.times.iceSelectedNs == nil else { continue }
+                self.times.iceSelectedNs = Int64(now)
+                if let address = remote.socketAddress { self.remote = address }
+                self.startDTLS(nowNs: now)
+            case .failed(let reason):
+                self.fail(reason, context: context)
+            case .consentExpired(let reason):
+                self.fail(reason, context: context)
+            }
+        }
+        if let remote = self.remote {
+            while let datagram = self.dtls.popOutgoing() {
+                self.send(datagram, to: remote, context: context)
+                wrote = true
+            }
+        }
+        switch self.dtls.state {
+        case .connected(let keys) where self.srtp == nil:
+            do {
+                self.srtp = try SRTPSession(keys: keys)
+                self.times.dtlsConnectedNs = Int64(now)
+                let ready = self.ready
+                self.ready = nil
+                ready?.succeed(self.times)
+            } catch {
+                self.fail("SRTP: cannot use the keys from DTLS: \(error)", context: context)
+            }
+        case .failed(let reason):
+            self.fail(reason, context: context)
+        case .closed where self.srtp != nil:
+            self.fail("the far end closed DTLS (close_notify)", context: context)
+        default:
+            break
+        }
+        if wrote { context.flush() }
+        self.armTimer(context: context)
+    }
+
+    private func startDTLS(nowNs: UInt64) {
+        guard !self.dtlsStarted else { return }
+        self.dtlsStarted = true
+        self.dtls.start(nowNs: nowNs)
+    }
+
+    private func armTimer(context: ChannelHandlerContext) {
+        let due = [self.ice.nextTimeoutNs, self.dtls.nextTimeoutNs].compactMap { $0 }.min()
+        guard let due, !self.failed else { return }
+        if self.timer != nil, self.timerDeadlineNs <= due { return }
+        self.timer?.cancel()
+        self.timerDeadlineNs = due
+        self.timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(due)) { [weak self] in
+            guard let self, let context = self.context else { return }
+            self.timer = nil
+            self.timerDeadlineNs = .max
+            let now = self.nowNs(context)
+            if let due = self.ice.nextTimeoutNs, due <= now { self.ice.handleTimeout(nowNs: now) }
+            if let due = self.dtls.nextTimeoutNs, due <= now { self.dtls.handleTimeout(nowNs: now) }
+            self.pump(context: context)
+        }
+    }
+
+    /// Set-up failed, or the link it made ended: fails `ready`, or closes the channel once connected.
+    private func fail(_ reason: String, context: ChannelHandlerContext?) {
+        guard !self.failed else { return }
+        if let ready = self.ready {
+            self.failed = true
+            self.ready = nil
+            ready.fail(Failure(description: reason, afterConnecting: false))
+            self.timer?.cancel()
+            self.timer = nil
+        } else if self.srtp != nil, let context {
+            self.failed = true
+            self.timer?.cancel()
+            self.timer = nil
+            context.fireErrorCaught(Failure(description: reason, afterConnecting: true))
+            context.close(promise: nil)
+        }
+    }
+
+    private func send(_ bytes: [UInt8], to address: SocketAddress, context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: buffer)), promise: nil)
+    }
+
+    // MARK: - Helpers
+
+    private func nowNs(_ context: ChannelHandlerContext) -> UInt64 { context.eventLoop.now.uptimeNanoseconds }
+
+    /// RFC 5761 §4: with rtcp-mux, payload types 64–95 (second byte 192–223) are RTCP.
+    private static func isRTCP(_ buffer: ByteBuffer) -> Bool {
+        guard let second = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self) else { return false }
+        return (192...223).contains(second)
+    }
+
+    private static func rewritePayloadType(_ buffer: inout ByteBuffer, from: UInt8, to: UInt8) {
+        let index = buffer.readerIndex + 1
+        guard let second = buffer.getInteger(at: index, as: UInt8.self), second & 0x7F == from else { return }
+        buffer.setInteger((second & 0x80) | to, at: index)
+    }
+}
+
+@available(*, unavailable)
+extension WebRTCSecureHandler: Sendable {}
