@@ -39,6 +39,7 @@ demo: build
 ## it, and one build of everything is faster here than a debug build plus a release binary)
 test: setup
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
+	@python3 -c "import aiortc" 2>/dev/null || pip install -q aiortc || { echo "error: pip could not install aiortc (the WebRTC interop test's far end)"; exit 2; }
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build --no-parallel -Xswiftc -enable-testing
 

@@ -26,6 +26,7 @@ public final class ReferenceAgent: Sendable {
     private let channel: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
     private let sessions = NIOLockedValueBox<UInt64>(0)
     private let rtp = NIOLockedValueBox<RTPAgentEndpoint?>(nil)
+    private let webRTC = NIOLockedValueBox<WebRTCAgentEndpoint?>(nil)
 
     /// - Parameters:
     ///   - replyPath: the clip every answer plays; nil synthesises a tone.
@@ -153,6 +154,17 @@ public final class ReferenceAgent: Sendable {
         return bound
     }
 
+    /// Also serves the agent over WebRTC: WHIP and Pipecat signalling on a TCP port of `host` (see
+    /// `WebRTCAgentEndpoint`), sharing this agent's behaviour, reply clip, truth log and event loops. Returns the bound
+    /// port (0 = kernel's choice).
+    public func startWebRTC(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
+        let endpoint = try WebRTCAgentEndpoint(
+            behavior: self.behavior, replies: self.replies, truth: self.truth, group: self.group)
+        let bound = try await endpoint.start(host: host, port: port)
+        self.webRTC.withLockedValue { $0 = endpoint }
+        return bound
+    }
+
     /// The RTP endpoint, once `startRTP` has run.
     public var rtpEndpoint: RTPAgentEndpoint? { self.rtp.withLockedValue { $0 } }
 
@@ -160,6 +172,8 @@ public final class ReferenceAgent: Sendable {
     public func stop() async {
         let rtp = self.rtp.withLockedValue { $0 }
         await rtp?.stop()
+        let webRTC = self.webRTC.withLockedValue { $0 }
+        await webRTC?.stop()
         let channel = self.channel.withLockedValue { c in
             defer { c = nil }
             return c

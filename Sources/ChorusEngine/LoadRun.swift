@@ -212,7 +212,7 @@ public final class LoadRun: Sendable {
         let result = self.sessionResult(
             cell: cell, caller: caller, index: index, intendedNs: intendedNs, origin: origin, startedNs: r.startedNs,
             connectNs: r.connectNs, endedNs: r.endedNs, outcome: r.report.outcome, error: r.report.error,
-            turns: r.report.turns, network: r.report.network, ttfaFloorMs: floorMs)
+            turns: r.report.turns, network: r.report.network, ttfaFloorMs: floorMs, connectPhases: r.connectPhases)
         self.progress.add(result)
         await context.onSession(result)
     }
@@ -232,14 +232,16 @@ public final class LoadRun: Sendable {
     private func sessionResult(
         cell: RunCell, caller: Int, index: Int, intendedNs: Int64, origin: Int64, startedNs: Int64, connectNs: Int64?, endedNs: Int64,
         outcome: ChorusCore.Outcome, error: String?, turns: [TurnResult], network: [NetworkStats] = [],
-        ttfaFloorMs: Double? = nil
+        ttfaFloorMs: Double? = nil, connectPhases: ConnectPhases? = nil
     ) -> SessionResult {
-        SessionResult(
+        var result = SessionResult(
             callerIndex: caller, sessionIndex: index, transport: cell.transport.rawValue, dialect: cell.dialect,
             codec: cell.codec, networkProfile: cell.profile.name,
             intendedStartMs: Double(intendedNs - origin) / 1e6, startedMs: Double(startedNs - origin) / 1e6,
             connectMs: connectNs.map { Double($0) / 1e6 }, endedMs: Double(endedNs - origin) / 1e6,
             outcome: outcome, error: error, turns: turns, network: network, ttfaFloorMs: ttfaFloorMs)
+        result.connectPhases = connectPhases
+        return result
     }
 
 }

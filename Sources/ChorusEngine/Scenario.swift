@@ -1,14 +1,21 @@
 
 import ChorusCore
 import ChorusNetwork
+import ChorusTransport
 
 /// A validated scenario: what to call, how hard, what each caller says, and what counts as passing.
 ///
 /// Built from YAML by `Scenario.load(path:overrides:)`; stored as JSON in `runs.config_json`.
 public struct Scenario: Sendable, Codable, Hashable {
     public struct Target: Sendable, Codable, Hashable {
-        /// `ws://host:port/path`; nil starts the embedded reference agent.
+        /// `ws://host:port/path` (WebRTC: the signalling endpoint, `http(s)://…`); nil starts the embedded
+        /// reference agent.
         public var url: String?
+        /// WebRTC: how the offer reaches the agent (WHIP or Pipecat's SmallWebRTC offer endpoint).
+        public var signalling: WebRTCSignalling.Style = .whip
+        /// WebRTC: the local address callers bind to and announce as their one ICE candidate; nil for the one that
+        /// routes to the agent.
+        public var localAddress: String?
         public var transport: TransportKind = .websocket
         public var dialect: DialectKind = .chorus
         /// `pcm16/16000` and the like: encoding and sample rate.

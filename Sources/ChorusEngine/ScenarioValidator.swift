@@ -2,6 +2,7 @@ import ChorusCore
 import ChorusDialects
 import ChorusNetwork
 import ChorusTransport
+import NIOCore
 import Foundation
 
 /// Turns a `ScenarioNode` tree into a `Scenario`, collecting every problem instead of stopping at the first.
@@ -26,7 +27,7 @@ struct ScenarioValidator {
             "url", "transport", "dialect", "codec", "end_of_turn", "address", "payload_type", "audio_level_extension",
             "symmetric_rtp",
             "opus_bitrate", "opus_complexity", "opus_fec", "headers", "query", "subprotocols", "tls", "openai", "twilio",
-            "max_message_size",
+            "max_message_size", "signalling", "local_address",
         ],
         "target.tls": ["ca_file", "insecure", "server_name"],
         "target.openai": ["model", "voice", "instructions", "vad_silence"],
@@ -42,7 +43,9 @@ struct ScenarioValidator {
     /// The transports scenarios may name: those with a transport registered.
     static let transports = TransportRegistry.standard.kinds
     /// Codecs of the transports that carry audio without a dialect (RTP); the first is the default.
-    static let transportCodecs: [TransportKind: [String]] = [.rtp: ["opus/16000", "opus/48000", "pcmu/8000"]]
+    static let transportCodecs: [TransportKind: [String]] = [
+        .rtp: ["opus/16000", "opus/48000", "pcmu/8000"], .webrtc: ["opus/48000", "opus/16000", "pcmu/8000"],
+    ]
     /// Codecs per WebSocket dialect; the first is the default.
     static let dialectCodecs: [DialectKind: [String]] = [
         .chorus: ["pcm16/16000", "pcm16/8000", "pcm16/24000", "pcm16/48000"],
@@ -97,8 +100,11 @@ struct ScenarioValidator {
     private mutating func readTarget(_ t: ScenarioNode, into s: inout Scenario) {
         if let v = t["url"] {
             if let url = self.string(v, "target.url") {
-                if url.hasPrefix("ws://") || url.hasPrefix("wss://") {
+                let webRTC = t["transport"].flatMap { if case .scalar(let text, _) = $0 { text } else { nil } } == "webrtc"
+                if webRTC ? (url.hasPrefix("http://") || url.hasPrefix("https://")) : (url.hasPrefix("ws://") || url.hasPrefix("wss://")) {
                     s.target.url = url
+                } else if webRTC {
+                    self.problem(v, "target.url", "'\(url)' is not an http:// or https:// URL (WebRTC's signalling endpoint)")
                 } else {
                     self.problem(v, "target.url", "'\(url)' is not a ws:// or wss:// URL")
                 }
@@ -128,6 +134,16 @@ struct ScenarioValidator {
             }
         }
         if let v = t["headers"] { s.target.headers = self.stringMap(v, "target.headers") }
+        if let v = t["signalling"] {
+            s.target.signalling = self.choice(v, "target.signalling", WebRTCSignalling.Style.allCases) ?? s.target.signalling
+        }
+        if let v = t["local_address"], let text = self.string(v, "target.local_address") {
+            if (try? SocketAddress(ipAddress: text, port: 0)) != nil {
+                s.target.localAddress = text
+            } else {
+                self.problem(v, "target.local_address", "'\(text)' is not an IPv4 or IPv6 address")
+            }
+        }
         if let v = t["query"] { s.target.query = self.stringMap(v, "target.query") }
         if let v = t["subprotocols"] {
             if case .sequence(let items, _) = v {

@@ -17,10 +17,11 @@ public struct TransportRegistry: Sendable {
     /// A registry with no transport.
     public init() {}
 
-    /// The transports Chorus ships: WebSocket and RTP.
+    /// The transports Chorus ships: WebSocket, RTP and WebRTC.
     public static let standard = TransportRegistry()
         .registering(.websocket, WebSocketCallTransport.self)
         .registering(.rtp, RTPCallTransport.self)
+        .registering(.webrtc, WebRTCCallTransport.self)
 
     /// This registry with `transport` serving `kind`, in place of any transport registered for it before.
     public func registering<Transport: CallTransport>(

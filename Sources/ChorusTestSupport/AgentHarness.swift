@@ -32,11 +32,15 @@ public enum AgentHarness {
         public var path: String?
         /// The CA file callers trust, when not the agent's own certificate.
         public var caFile: String?
+        /// WebRTC: call the agent's signalling on this path and query (`/whip?setup=passive`) instead of the
+        /// signalling style's own.
+        public var webRTCPath: String?
 
         public init(
             tls: AgentTLS? = nil, requiredBearerToken: String? = nil, environment: [String: String] = [:],
-            path: String? = nil, caFile: String? = nil
+            path: String? = nil, caFile: String? = nil, webRTCPath: String? = nil
         ) {
+            self.webRTCPath = webRTCPath
             self.tls = tls
             self.requiredBearerToken = requiredBearerToken
             self.environment = environment
@@ -65,6 +69,11 @@ public enum AgentHarness {
         }
         var ports: [TransportKind: Int] = [.websocket: port]
         if scenario.transports.contains(.rtp) { ports[.rtp] = try await agent.startRTP(host: "127.0.0.1", port: 0) }
+        if scenario.transports.contains(.webrtc) {
+            let port = try await agent.startWebRTC(host: "127.0.0.1", port: 0)
+            ports[.webrtc] = port
+            if let path = setup.webRTCPath { scenario.target.url = "http://127.0.0.1:\(port)\(path)" }
+        }
         let runId = "test"
         let cells = try TransportRegistry.standard.cells(
             for: scenario, embeddedAgent: EmbeddedAgentAddresses(ports: ports),

@@ -1,3 +1,4 @@
+import ChorusCore
 import NIOCore
 
 /// What one session produced at the transport level, before the engine adds its bookkeeping.
@@ -8,12 +9,15 @@ public struct CallResult: Sendable {
     public var connectNs: Int64?
     public var endedNs: Int64
     public var report: CallerReport
+    /// Where a WebRTC call's connect time went; nil for other transports.
+    public var connectPhases: ConnectPhases?
 
-    public init(startedNs: Int64, connectNs: Int64?, endedNs: Int64, report: CallerReport) {
+    public init(startedNs: Int64, connectNs: Int64?, endedNs: Int64, report: CallerReport, connectPhases: ConnectPhases? = nil) {
         self.startedNs = startedNs
         self.connectNs = connectNs
         self.endedNs = endedNs
         self.report = report
+        self.connectPhases = connectPhases
     }
 }
 

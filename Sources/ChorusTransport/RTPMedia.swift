@@ -61,6 +61,12 @@ final class RTPMedia: CallMedia {
         self.scratch.reserveCapacity(max(maxPacket, 1500))
     }
 
+    /// The SSRC a call whose plan has `seed` sends from (its generator's first number), for signalling to announce.
+    static func ssrc(seed: UInt64) -> UInt32 {
+        var rng = SplitMix64(seed: seed)
+        return UInt32(truncatingIfNeeded: rng.next())
+    }
+
     // MARK: - Opening and closing
 
     func open(_ call: CallEngine<RTPMedia>) -> CallOpening {

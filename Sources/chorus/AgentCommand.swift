@@ -31,6 +31,10 @@ struct AgentCommand: AsyncParsableCommand {
         name: .customLong("rtp-port"),
         help: "Also serve RTP (rtcp-mux, Opus or PCMU) on this UDP port of the --listen host (0 picks a free one).")
     var rtpPort: Int?
+    @Option(
+        name: .customLong("webrtc-port"),
+        help: "Also serve WebRTC (WHIP on /whip, Pipecat's /api/offer) with signalling on this TCP port of the --listen host (0 picks a free one).")
+    var webRTCPort: Int?
     @Flag(help: "Serve wss:// with a fresh self-signed certificate for localhost/127.0.0.1 (needs openssl).")
     var tls = false
     @Option(name: .customLong("tls-cert"), help: "Serve wss:// with this PEM certificate (with --tls-key).")
@@ -68,6 +72,9 @@ struct AgentCommand: AsyncParsableCommand {
         }
         if let fragment = self.fragment, fragment < 1 {
             problems.append("--fragment: \(fragment) is not a payload size (expected at least 1 byte)")
+        }
+        if let port = self.webRTCPort, !(0...65535).contains(port) {
+            problems.append("--webrtc-port: \(port) is not a TCP port (0...65535)")
         }
         if let rtpPort = self.rtpPort, !(0...65535).contains(rtpPort) {
             problems.append("--rtp-port: \(rtpPort) is not a UDP port (0...65535)")
@@ -111,6 +118,15 @@ struct AgentCommand: AsyncParsableCommand {
             } catch {
                 await agent.stop()
                 throw CLIError("agent: cannot serve RTP on \(parts[0]):\(rtpPort): \(error)")
+            }
+        }
+        if let webRTCPort = self.webRTCPort {
+            do {
+                let bound = try await agent.startWebRTC(host: String(parts[0]), port: webRTCPort)
+                print("webrtc on \(parts[0]):\(bound)")
+            } catch {
+                await agent.stop()
+                throw CLIError("agent: cannot serve WebRTC signalling on \(parts[0]):\(webRTCPort): \(error)")
             }
         }
         fflush(nil)

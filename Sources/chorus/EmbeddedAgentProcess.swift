@@ -14,8 +14,10 @@ final class EmbeddedAgentProcess {
     let port: Int
     /// The agent's RTP port, when started with `rtp`.
     let rtpPort: Int?
+    /// The agent's WebRTC signalling port, when started with `webRTC`.
+    let webRTCPort: Int?
 
-    init(behavior: AgentBehavior, replyPath: String?, truthPath: String, rtp: Bool = false) throws {
+    init(behavior: AgentBehavior, replyPath: String?, truthPath: String, rtp: Bool = false, webRTC: Bool = false) throws {
         let stdoutPipe = Pipe()
         self.process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var args = [
@@ -28,6 +30,7 @@ final class EmbeddedAgentProcess {
         if let replyPath { args += ["--reply", replyPath] }
         if let bytes = behavior.fragmentBytes { args += ["--fragment", "\(bytes)"] }
         if rtp { args += ["--rtp-port", "0"] }
+        if webRTC { args += ["--webrtc-port", "0"] }
         self.process.arguments = args
         self.process.standardInput = self.stdinPipe
         self.process.standardOutput = stdoutPipe
@@ -43,23 +46,29 @@ final class EmbeddedAgentProcess {
             text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: ":").last }
                 .flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         }
-        while port(after: "listening on ") == nil || (rtp && port(after: "rtp on ") == nil) {
+        while port(after: "listening on ") == nil || (rtp && port(after: "rtp on ") == nil)
+            || (webRTC && port(after: "webrtc on ") == nil)
+        {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
-        guard let wsPort = port(after: "listening on "), !rtp || port(after: "rtp on ") != nil else {
+        guard let wsPort = port(after: "listening on "), !rtp || port(after: "rtp on ") != nil,
+            !webRTC || port(after: "webrtc on ") != nil
+        else {
             self.process.terminate()
             throw CLIError("the embedded reference agent did not start (it said: '\(text.trimmingCharacters(in: .whitespacesAndNewlines))')")
         }
         self.port = wsPort
         self.rtpPort = rtp ? port(after: "rtp on ") : nil
+        self.webRTCPort = webRTC ? port(after: "webrtc on ") : nil
     }
 
     /// Where callers reach it, per transport.
     var addresses: EmbeddedAgentAddresses {
         var ports: [TransportKind: Int] = [.websocket: self.port]
         ports[.rtp] = self.rtpPort
+        ports[.webrtc] = self.webRTCPort
         return EmbeddedAgentAddresses(host: "127.0.0.1", ports: ports)
     }
 

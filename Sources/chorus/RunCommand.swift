@@ -64,7 +64,7 @@ struct RunCommand: AsyncParsableCommand {
             try? FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
             agentProcess = try EmbeddedAgentProcess(
                 behavior: scenario.agent, replyPath: scenario.agentReply, truthPath: "\(outDir)/agent-truth.jsonl",
-                rtp: usesRTP)
+                rtp: usesRTP, webRTC: scenario.transports.contains(.webrtc))
         }
         defer { agentProcess?.stop() }
         let cells: [RunCell]
