@@ -18,7 +18,7 @@ public enum CSVExport {
     public static let sessionColumns = [
         "run_id", "session_index", "caller_index", "transport", "dialect", "codec", "network_profile", "outcome",
         "intended_start_ms", "started_ms", "start_late_ms", "connect_ms", "ended_ms", "turns", "turns_completed",
-        "error",
+        "error", "signalling_ms", "ice_ms", "dtls_ms", "first_media_ms",
     ]
 
     /// Columns of `summary(_:)`: one row for the whole run (`scope` = `all`), then one per cell (`scope` = `cell`).
@@ -61,6 +61,8 @@ public enum CSVExport {
                 s.networkProfile, s.outcome.rawValue, Self.ms(s.intendedStartMs), Self.ms(s.startedMs),
                 Self.ms(s.startedMs - s.intendedStartMs), Self.ms(s.connectMs), Self.ms(s.endedMs),
                 String(s.turns.count), String(s.turnsCompleted), s.error ?? "",
+                Self.ms(s.connectPhases?.signallingMs), Self.ms(s.connectPhases?.iceMs),
+                Self.ms(s.connectPhases?.dtlsMs), Self.ms(s.connectPhases?.firstMediaMs),
             ]
         }
         return Self.document(header: Self.sessionColumns, rows: rows)

@@ -29,6 +29,7 @@ public enum HTMLReport {
             body: Self.tailChart(report))
         html += Self.section("Latency summary", id: "summary", note: "Milliseconds; ok turns and connected sessions.",
                              body: Self.summaryTable(report.overall))
+        html += Self.connectPhasesSection(report)
         html += Self.section("Gates", id: "gates", note: nil, body: Self.gatesTable(report.gates))
         html += Self.section("Outcomes", id: "outcomes", note: nil, body: Self.outcomesBlock(report.overall))
         if report.cellKeys.count > 1 {
@@ -111,7 +112,7 @@ public enum HTMLReport {
         return html + "</section>\n"
     }
 
-    private static func section(_ title: String, id: String, note: String?, body: String) -> String {
+    static func section(_ title: String, id: String, note: String?, body: String) -> String {
         var html = "<section class=\"card\" id=\"\(id)\">\n<h2>\(HTML.escape(title))</h2>\n"
         if let note { html += "<p class=\"note\">\(HTML.escape(note))</p>\n" }
         return html + body + "\n</section>\n"
