@@ -63,25 +63,3 @@ public struct HarnessSample: Sendable, Codable, Hashable {
         self.rssMB = rssMB
     }
 }
-
-/// One threshold checked against a run (the `gates` table).
-public struct GateResult: Sendable, Codable, Hashable {
-    public var metric: String
-    public var comparator: String
-    public var threshold: Double
-    public var observed: Double?
-    public var passed: Bool
-    public var baselineRunId: String?
-
-    public init(
-        metric: String, comparator: String, threshold: Double, observed: Double?, passed: Bool,
-        baselineRunId: String? = nil
-    ) {
-        self.metric = metric
-        self.comparator = comparator
-        self.threshold = threshold
-        self.observed = observed
-        self.passed = passed
-        self.baselineRunId = baselineRunId
-    }
-}

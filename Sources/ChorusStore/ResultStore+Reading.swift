@@ -94,9 +94,16 @@ extension ResultStore {
     public func gates(runId: String) throws -> [GateResult] {
         try self.read("read the gates of run \(runId)") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM gates WHERE run_id = ? ORDER BY rowid", arguments: [runId]).map {
-                GateResult(
+                let passed: Bool = $0["passed"]
+                let verdict = ($0["verdict"] as String?).flatMap(GateResult.Verdict.init(rawValue:))
+                return GateResult(
                     metric: $0["metric"], comparator: $0["comparator"], threshold: $0["threshold"],
-                    observed: $0["observed"], passed: $0["passed"], baselineRunId: $0["baseline_run_id"])
+                    observed: $0["observed"], passed: passed, baselineRunId: $0["baseline_run_id"], cell: $0["cell"],
+                    kind: GateResult.Kind(rawValue: $0["kind"]) ?? .threshold, verdict: verdict ?? (passed ? .pass : .fail),
+                    baselineObserved: $0["baseline_observed"], delta: $0["delta"], ciLow: $0["ci_low"],
+                    ciHigh: $0["ci_high"], pValue: $0["p_value"], tolerance: $0["tolerance"], samples: $0["samples"],
+                    baselineSamples: $0["baseline_samples"], neededSamples: $0["needed_samples"],
+                    baselineSource: $0["baseline_db"], note: $0["note"])
             }
         }
     }

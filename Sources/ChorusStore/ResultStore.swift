@@ -92,13 +92,16 @@ public final class ResultStore: Sendable {
             try db.execute(sql: "DELETE FROM gates WHERE run_id = ?", arguments: [runId])
             let statement = try db.cachedStatement(
                 sql: """
-                    INSERT INTO gates (run_id, metric, comparator, threshold, observed, passed, baseline_run_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO gates (run_id, metric, comparator, threshold, observed, passed, baseline_run_id, cell,
+                        kind, verdict, baseline_observed, delta, ci_low, ci_high, p_value, tolerance, samples,
+                        baseline_samples, needed_samples, baseline_db, note)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            for gate in gates {
+            for g in gates {
                 try statement.execute(arguments: [
-                    runId, gate.metric, gate.comparator, gate.threshold, gate.observed, gate.passed,
-                    gate.baselineRunId,
+                    runId, g.metric, g.comparator, g.threshold, g.observed, g.passed, g.baselineRunId, g.cell,
+                    g.kind.rawValue, g.verdict.rawValue, g.baselineObserved, g.delta, g.ciLow, g.ciHigh, g.pValue,
+                    g.tolerance, g.samples, g.baselineSamples, g.neededSamples, g.baselineSource, g.note,
                 ])
             }
         }

@@ -16,6 +16,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case ambiguousRunId
         /// A stored value could not be understood (an unknown outcome word, say).
         case corrupt
+        /// A tag name is reserved or malformed.
+        case invalidTag
     }
 
     /// What kind of fault.

@@ -29,7 +29,12 @@ struct ResultStoreTests {
             "run_id", "t_ms", "active_sessions", "turns_per_s", "send_late_p99_us", "loop_lag_p99_us", "cpu_pct",
             "rss_mb",
         ],
-        "gates": ["run_id", "metric", "comparator", "threshold", "observed", "passed", "baseline_run_id"],
+        "gates": [
+            "run_id", "metric", "comparator", "threshold", "observed", "passed", "baseline_run_id", "cell", "kind",
+            "verdict", "baseline_observed", "delta", "ci_low", "ci_high", "p_value", "tolerance", "samples",
+            "baseline_samples", "needed_samples", "baseline_db", "note",
+        ],
+        "tags": ["name", "run_id", "created_at"],
     ]
 
     @Test func migrationCreatesEveryContractTableAndColumn() async throws {
@@ -157,6 +162,54 @@ struct ResultStoreTests {
             ]
             try store.replaceGates(second, runId: "r")
             #expect(try store.gates(runId: "r") == second)
+            let baseline = [
+                GateResult(
+                    metric: "ttfa.p95", comparator: "<=", threshold: 525, observed: 580, passed: false,
+                    baselineRunId: "base", cell: "websocket/4g", kind: .baseline, verdict: .fail, baselineObserved: 500,
+                    delta: 80, ciLow: 41.5, ciHigh: 120.25, pValue: 0.0004, tolerance: 25, samples: 400,
+                    baselineSamples: 390, baselineSource: "main.sqlite"),
+                GateResult(
+                    metric: "ttfa.p99", comparator: "<=", threshold: 0, observed: 700, passed: false, kind: .baseline,
+                    verdict: .inconclusive, samples: 100, baselineSamples: 90, neededSamples: 368,
+                    note: "too few turns"),
+            ]
+            try store.replaceGates(baseline, runId: "r")
+            #expect(try store.gates(runId: "r") == baseline)
+        }
+    }
+
+    @Test func tagsNameRunsAndBaselinesResolve() async throws {
+        try await StoreFixtures.withStore { store in
+            try store.insertRun(StoreFixtures.run("20250101-100000-aaaa", startedAt: "2025-01-01T10:00:00Z"))
+            try store.insertRun(StoreFixtures.run("20250101-110000-bbbb", startedAt: "2025-01-01T11:00:00Z"))
+            try store.insertRun(StoreFixtures.run("20250101-120000-cccc", startedAt: "2025-01-01T12:00:00Z"))
+            try store.insertRun(StoreFixtures.run("20250101-130000-dddd", startedAt: "2025-01-01T13:00:00Z", name: "other"))
+            for id in ["20250101-100000-aaaa", "20250101-110000-bbbb", "20250101-120000-cccc", "20250101-130000-dddd"] {
+                try store.finishRun(id: id, endedAt: "2025-01-01T14:00:00Z", status: .completed, valid: true, invalidReason: nil)
+            }
+            // b failed a gate, c is the run being gated: a is the latest passing run of quickstart before c.
+            try store.replaceGates(
+                [GateResult(metric: "ttfa.p95", comparator: "<", threshold: 900, observed: 950, passed: false)],
+                runId: "20250101-110000-bbbb")
+            #expect(try store.latestPassingRunId(scenario: "quickstart", excluding: "20250101-120000-cccc") == "20250101-100000-aaaa")
+            #expect(try store.latestPassingRunId(scenario: "quickstart") == "20250101-120000-cccc")
+            #expect(try store.latestPassingRunId(scenario: "nothing") == nil)
+
+            try store.tag(runId: "20250101-100000-aaaa", name: "release-1.4", at: "2025-01-02T00:00:00Z")
+            #expect(try store.resolveBaseline("release-1.4", scenario: "quickstart") == "20250101-100000-aaaa")
+            try store.tag(runId: "20250101-110000-bbbb", name: "release-1.4", at: "2025-01-03T00:00:00Z")
+            #expect(try store.runId(tagged: "release-1.4") == "20250101-110000-bbbb", "a tag moves")
+            try store.tag(runId: "20250101-110000-bbbb", name: "rc/2", at: "2025-01-03T00:00:00Z")
+            #expect(try store.tagsByRun() == ["20250101-110000-bbbb": ["rc/2", "release-1.4"]])
+            #expect(try store.resolveBaseline("20250101-12", scenario: "quickstart") == "20250101-120000-cccc")
+            #expect(try store.resolveBaseline("latest-passing", scenario: "other") == "20250101-130000-dddd")
+
+            for bad in ["latest", "latest-passing", "", "has space", String(repeating: "x", count: 65)] {
+                #expect(throws: StoreError.self, "\(bad)") {
+                    try store.tag(runId: "20250101-100000-aaaa", name: bad, at: "2025-01-02T00:00:00Z")
+                }
+            }
+            #expect(throws: StoreError.self) { try store.tag(runId: "missing", name: "x", at: "2025-01-02T00:00:00Z") }
         }
     }
 

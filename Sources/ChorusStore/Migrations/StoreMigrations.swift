@@ -10,6 +10,7 @@ enum StoreMigrations {
         ("v1-runs-sessions-turns", v1RunsSessionsTurns),
         ("v2-network-samples-gates", v2NetworkSamplesGates),
         ("v3-response-attribution", v3ResponseAttribution),
+        ("v4-baseline-gates-tags", v4BaselineGatesTags),
         ("v5-webrtc-connect-phases", v5WebRTCConnectPhases),
     ]
 
@@ -125,6 +126,30 @@ enum StoreMigrations {
         ALTER TABLE turns ADD COLUMN early_audio_ms REAL NOT NULL DEFAULT 0;
         ALTER TABLE turns ADD COLUMN eos_up_delay_ms REAL;
         ALTER TABLE turns ADD COLUMN first_audio_down_delay_ms REAL;
+        """
+
+    static let v4BaselineGatesTags = """
+        ALTER TABLE gates ADD COLUMN cell TEXT;
+        ALTER TABLE gates ADD COLUMN kind TEXT NOT NULL DEFAULT 'threshold';
+        ALTER TABLE gates ADD COLUMN verdict TEXT;
+        UPDATE gates SET verdict = CASE passed WHEN 1 THEN 'pass' ELSE 'fail' END;
+        ALTER TABLE gates ADD COLUMN baseline_observed REAL;
+        ALTER TABLE gates ADD COLUMN delta REAL;
+        ALTER TABLE gates ADD COLUMN ci_low REAL;
+        ALTER TABLE gates ADD COLUMN ci_high REAL;
+        ALTER TABLE gates ADD COLUMN p_value REAL;
+        ALTER TABLE gates ADD COLUMN tolerance REAL;
+        ALTER TABLE gates ADD COLUMN samples INTEGER;
+        ALTER TABLE gates ADD COLUMN baseline_samples INTEGER;
+        ALTER TABLE gates ADD COLUMN needed_samples INTEGER;
+        ALTER TABLE gates ADD COLUMN baseline_db TEXT;
+        ALTER TABLE gates ADD COLUMN note TEXT;
+        CREATE TABLE tags (
+            name TEXT PRIMARY KEY NOT NULL,
+            run_id TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX tags_run_id ON tags(run_id);
         """
 
     static let v5WebRTCConnectPhases = """
