@@ -133,6 +133,8 @@ public struct Scenario: Sendable, Codable, Hashable {
     public var session = Session()
     public var harness = Harness()
     public var thresholds: [Threshold] = []
+    /// Baseline gates from `thresholds.baseline`; nil when the scenario names none.
+    public var baseline: BaselinePlan?
     /// Network profiles to run, each a cell of the run's matrix (built-in names or custom `networks:` entries).
     public var network: [LinkProfile] = [LinkProfile.named("clean")!]
     /// Transports to run every profile over (`matrix.transports`); the target's transport alone when nil.

@@ -15,7 +15,7 @@ import Foundation
 /// `session.{turns, think_time, utterances, response_timeout, audible_threshold, stall_threshold, speech_threshold,
 /// speech_window}`,
 /// `harness.{max_send_late_p99, max_send_late, threads}`,
-/// `thresholds.{<metric>.<stat>: "<op> <value>"}`.
+/// `thresholds.{<metric>.<stat>: "<op> <value>" | {limit, regression}, baseline, cells}` (ScenarioValidator+Thresholds).
 struct ScenarioValidator {
     static let schema: [String: Set<String>] = [
         "": [
@@ -83,7 +83,6 @@ struct ScenarioValidator {
             self.problem(root, "session", "missing: a `session:` section with `utterances:` is required")
         }
         if let h = self.section(root, "harness") { self.readHarness(h, into: &s) }
-        if let th = root["thresholds"] { s.thresholds = self.readThresholds(th) }
         s.network = self.readNetworks(root)
         if let m = self.section(root, "matrix"), let t = m["transports"] {
             if case .sequence(let items, _) = t, !items.isEmpty {
@@ -92,6 +91,7 @@ struct ScenarioValidator {
                 self.problem(t, "matrix.transports", "expected a list like [websocket, rtp]")
             }
         }
+        if let th = root["thresholds"] { self.readThresholds(th, into: &s) }
         return s
     }
 
@@ -321,23 +321,6 @@ struct ScenarioValidator {
         if let v = h["threads"] { s.harness.threads = self.int(v, "harness.threads", min: 0) ?? 0 }
     }
 
-    private mutating func readThresholds(_ node: ScenarioNode) -> [Threshold] {
-        guard case .mapping(let entries, _) = node else {
-            self.problem(node, "thresholds", "expected a mapping like `ttfa.p95: \"< 900ms\"`")
-            return []
-        }
-        return entries.compactMap { entry in
-            let key = "thresholds.\(entry.key)"
-            guard let rule = self.string(entry.value, key) else { return nil }
-            switch Threshold.parse(metric: entry.key, rule: rule) {
-            case .success(let t): return t
-            case .failure(let e):
-                self.problem(entry.value, key, e.description)
-                return nil
-            }
-        }
-    }
-
     /// `network:` (a name or a list of names) resolved against the built-in profiles and `networks:`.
     private mutating func readNetworks(_ root: ScenarioNode) -> [LinkProfile] {
         var custom: [String: LinkProfile] = [:]
@@ -420,7 +403,7 @@ struct ScenarioValidator {
         }
     }
 
-    private mutating func string(_ node: ScenarioNode, _ key: String) -> String? {
+    mutating func string(_ node: ScenarioNode, _ key: String) -> String? {
         guard case .scalar(let s, _) = node else {
             self.problem(node, key, "expected a single value, not a list or mapping")
             return nil
@@ -494,11 +477,11 @@ struct ScenarioValidator {
         return resolved
     }
 
-    private mutating func problem(_ node: ScenarioNode, _ key: String, _ message: String) {
+    mutating func problem(_ node: ScenarioNode, _ key: String, _ message: String) {
         self.problem(line: node.line, key, message)
     }
 
-    private mutating func problem(line: Int?, _ key: String, _ message: String) {
+    mutating func problem(line: Int?, _ key: String, _ message: String) {
         let location = line.map { "\(self.file):\($0)" } ?? self.file
         self.problems.append("\(location): \(key.isEmpty ? "" : "\(key): ")\(message)")
     }

@@ -36,6 +36,49 @@ struct ScenarioTests {
         #expect(s.thresholds.contains(Threshold(metric: "errors.rate", comparator: .lessThan, limit: 1)))
     }
 
+    @Test func thresholdsReadCellsAndBaselineGates() throws {
+        let yaml = """
+            session: {utterances: [audio/book-a-table.wav]}
+            network: [clean, very-bad]
+            matrix: {transports: [websocket, rtp]}
+            target: {codec: pcm16/16000}
+            thresholds:
+              ttfa.p95: "< 900ms"
+              mos.p05: "> 3.5"
+              ttfa.p50: {limit: "< 600ms", regression: "10%"}
+              baseline:
+                against: release-1.4
+                voice_to_voice.p95: {regression: "40ms"}
+                errors.rate: "0.5, 10%"
+                ttfa.p95: {}
+              cells:
+                websocket/very-bad: {ttfa.p95: "< 1500ms", stalls.per_min: "< 2"}
+                clean: {errors.rate: "< 0.5%"}
+            """
+        let s = try Scenario.parse(yaml: yaml, path: self.path)
+        #expect(s.thresholds == [
+            Threshold(metric: "ttfa.p95", comparator: .lessThan, limit: 900),
+            Threshold(metric: "mos.p05", comparator: .greaterThan, limit: 3.5),
+            Threshold(metric: "ttfa.p50", comparator: .lessThan, limit: 600),
+            Threshold(metric: "ttfa.p95", comparator: .lessThan, limit: 1500, cell: "websocket/very-bad"),
+            Threshold(metric: "stalls.per_min", comparator: .lessThan, limit: 2, cell: "websocket/very-bad"),
+            Threshold(metric: "errors.rate", comparator: .lessThan, limit: 0.5, cell: "clean"),
+        ])
+        let plan = try #require(s.baseline)
+        #expect(plan.against == "release-1.4")
+        #expect(plan.rules == [
+            RegressionRule(metric: "ttfa.p50", tolerance: .init(absolute: 0, relativePct: 10)),
+            RegressionRule(metric: "voice_to_voice.p95", tolerance: .init(absolute: 40, relativePct: 0)),
+            RegressionRule(metric: "errors.rate", tolerance: .init(absolute: 0.5, relativePct: 10)),
+            RegressionRule(metric: "ttfa.p95", tolerance: .init(absolute: 25, relativePct: 5)),
+        ])
+        #expect(try Scenario.parse(yaml: self.valid, path: self.path).baseline == nil)
+        let listed = try Scenario.parse(
+            yaml: self.valid, path: self.path, overrides: ["thresholds.baseline=[ttfa.p95, mos.p05]"])
+        #expect(listed.baseline?.rules.map(\.metric) == ["ttfa.p95", "mos.p05"])
+        #expect(listed.baseline?.rules.last?.tolerance == .init(absolute: 0.1, relativePct: 5))
+    }
+
     @Test func rtpCallersAreSymmetricUnlessToldOtherwise() throws {
         #expect(try Scenario.parse(yaml: self.valid, path: self.path).target.symmetricRTP)
         let s = try Scenario.parse(yaml: self.valid, path: self.path, overrides: ["target.symmetric_rtp=false"])
@@ -63,7 +106,18 @@ struct ScenarioTests {
         ("load: {calers: 3}", "load.calers", "did you mean 'callers'"),
         ("agent: {latency: fast}", "agent.latency", "not a duration"),
         ("thresholds: {ttfa.p95: \"900ms\"}", "thresholds.ttfa.p95", "no comparator"),
-        ("thresholds: {ttfa.p42: \"< 9ms\"}", "thresholds.ttfa.p42", "unknown metric"),
+        ("thresholds: {ttfa.p100: \"< 9ms\"}", "thresholds.ttfa.p100", "unknown metric"),
+        ("thresholds: {mos.p05: \"> 3.5ms\"}", "thresholds.mos.p05", "a number"),
+        ("thresholds: {drift.slope: \"< 2\"}", "thresholds.drift.slope", "a duration per turn"),
+        ("thresholds: {ttfa.p95: {limit: \"< 9ms\", regresion: 5%}}", "thresholds.ttfa.p95.regresion", "unknown key"),
+        ("thresholds: {ttfa.p95: {regression: fast}}", "thresholds.ttfa.p95.regression", "not a tolerance"),
+        ("thresholds: {baseline: {ttfa.max: {}}}", "thresholds.baseline.ttfa.max", "cannot be compared"),
+        ("thresholds: {baseline: {ttfa.p95: {regression: 10}}}", "thresholds.baseline.ttfa.p95.regression", "not a tolerance"),
+        ("thresholds: {baseline: {ttfa.p95: {tolerance: 10%}}}", "thresholds.baseline.ttfa.p95.tolerance", "unknown key"),
+        ("thresholds: {baseline: {lag.p95: 10%}}", "thresholds.baseline.lag.p95", "unknown metric"),
+        ("thresholds: {cells: {webrtc/very-bad: {ttfa.p95: \"< 1s\"}}}", "thresholds.cells.webrtc/very-bad", "no such cell"),
+        ("thresholds: {cells: {clean: {ttfa.p95: \"< 1\"}}}", "thresholds.cells.clean.ttfa.p95", "a duration"),
+        ("thresholds: {cells: {clean: {ttfa.p95: {regression: 5%}}}}", "thresholds.cells.clean.ttfa.p95", "thresholds.baseline"),
         ("thresholds: {errors.rate: \"< 1\"}", "thresholds.errors.rate", "percentage"),
         ("target: {codec: opus/7}", "target.codec", "not supported"),
         ("target: {dialect: klingon}", "target.dialect", "expected one of"),
