@@ -29,6 +29,14 @@ public struct CellKey: Sendable, Hashable, Comparable, Codable {
     /// The four dimensions in display order.
     public var dimensions: [String] { [self.transport, self.dialect, self.codec, self.networkProfile] }
 
+    /// The name gates and `thresholds.cells` use: `transport/profile`, e.g. `websocket/very-bad`.
+    public var name: String { "\(self.transport)/\(self.networkProfile)" }
+
+    /// Whether a `thresholds.cells` key names this cell: its `name`, or its network profile alone.
+    public func matches(_ selector: String) -> Bool {
+        selector == self.name || selector == self.networkProfile
+    }
+
     /// All four dimensions, as `websocket · chorus · pcm16/16000 · clean`.
     public var label: String { self.dimensions.joined(separator: " · ") }
 

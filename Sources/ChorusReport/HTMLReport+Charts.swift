@@ -233,7 +233,7 @@ extension HTMLReport {
         var count: Int
     }
 
-    private static func turnPoints(_ sessions: [SessionResult]) -> [TurnPoint] {
+    static func turnPoints(_ sessions: [SessionResult]) -> [TurnPoint] {
         var byIndex: [Int: [Double]] = [:]
         for turn in sessions.lazy.flatMap(\.turns) where turn.outcome == .ok {
             if let v = turn.ttfaMs, v.isFinite { byIndex[turn.turnIndex, default: []].append(v) }

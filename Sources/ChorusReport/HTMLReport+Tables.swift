@@ -25,10 +25,12 @@ extension HTMLReport {
             let suffix = unit.isEmpty ? "" : " \(unit)"
             let rule = "\(gate.comparator) \(Fixed.trimmed(gate.threshold, 3))\(suffix)"
             let observed = gate.observed.map { Fixed.format($0, 1) + suffix } ?? "no data"
-            html += "<tr class=\"\(gate.passed ? "pass" : "fail")\"><th><code>\(HTML.escape(gate.metric))</code></th>"
+            let scope = gate.cell.map { " <small>\(HTML.escape($0))</small>" } ?? ""
+            html += "<tr class=\"\(gate.passed ? "pass" : "fail")\"><th><code>\(HTML.escape(gate.metric))</code>\(scope)</th>"
             html += "<td>\(HTML.escape(rule))</td><td>\(HTML.escape(observed))</td>"
             if hasBaseline { html += "<td><code>\(HTML.escape(gate.baselineRunId ?? "—"))</code></td>" }
-            html += "<td><span class=\"badge \(gate.passed ? "good" : "bad")\">\(gate.passed ? "PASS" : "FAIL")</span></td></tr>"
+            let word = gate.verdict == .inconclusive ? "INCONCLUSIVE" : gate.passed ? "PASS" : "FAIL"
+            html += "<td><span class=\"badge \(gate.passed ? "good" : "bad")\">\(word)</span></td></tr>"
         }
         return html + "</tbody></table>"
     }

@@ -46,15 +46,36 @@ public enum TerminalSummary {
     private static func gateLines(_ gates: [GateResult]) -> [String] {
         guard !gates.isEmpty else { return ["gates: none"] }
         let passed = gates.count { $0.passed }
-        var lines = ["gates: \(passed)/\(gates.count) passed"]
-        for gate in gates {
-            let unit = GateEvaluator.unit(of: gate.metric)
-            let suffix = unit.isEmpty ? "" : " \(unit)"
-            let rule = "\(gate.metric) \(gate.comparator) \(Fixed.trimmed(gate.threshold, 3))\(suffix)"
-            let observed = gate.observed.map { Fixed.format($0, 1) + suffix } ?? "no data"
-            lines.append("  \(gate.passed ? "PASS" : "FAIL")  \(Self.pad(rule, 30))  observed \(observed)")
+        return ["gates: \(passed)/\(gates.count) passed"] + gates.map(Self.gateLine)
+    }
+
+    /// One gate: `PASS  ttfa.p95 < 900 ms [all]  observed 412.3 ms`, or for a baseline gate its explanation.
+    static func gateLine(_ gate: GateResult) -> String {
+        let word = gate.verdict == .inconclusive ? "INCONCLUSIVE" : gate.verdict.rawValue.uppercased()
+        switch gate.kind {
+        case .threshold:
+            let observed = gate.observed.map { GateFormat.value($0, gate.metric) } ?? "no data"
+            return "  \(word)  \(Self.pad(GateReport.title(gate), 30))  observed \(observed)"
+        case .baseline:
+            let explanation = GateReport.explanation(gate)
+            let detail = explanation.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces)
+            return "  \(word)  \(detail)"
         }
-        return lines
+    }
+
+    /// What `chorus gate` prints: the baseline, every gate, and the verdict.
+    public static func render(_ report: GateReport) -> String {
+        var lines = ["gate run \(report.run.id)  \(report.run.name)"]
+        if let b = report.baseline {
+            lines.append("baseline \(b.id)  \(b.name)\(report.baselineSource.map { "  (from \($0))" } ?? "")")
+            lines.append(
+                "  \(report.method.resamples) session-level bootstrap resamples (seed \(report.method.seed)), 95 % intervals;"
+                    + " a gate fails on a significant regression beyond its tolerance")
+        }
+        lines += Self.gateLines(report.gates)
+        for problem in report.runProblems { lines.append("INVALID: \(problem)") }
+        lines.append(report.passed ? "gate: PASS" : "gate: FAIL")
+        return lines.joined(separator: "\n") + "\n"
     }
 
     private static func percent(_ value: Double?) -> String {
