@@ -35,10 +35,12 @@ struct RunsCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try DatabaseOpener.open(self.db)
         let runs = try store.runs()
+        let tags = try store.tagsByRun()
         if runs.isEmpty { print("no runs in \(self.db)") }
         for r in runs {
             let validity = r.valid ? "valid" : "INVALID"
-            print("\(r.id)  \(r.startedAt)  \(r.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(validity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.name)")
+            let tagged = tags[r.id].map { "  [\($0.joined(separator: ", "))]" } ?? ""
+            print("\(r.id)  \(r.startedAt)  \(r.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(validity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.name)\(tagged)")
         }
     }
 }

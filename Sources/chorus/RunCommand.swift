@@ -32,10 +32,17 @@ struct RunCommand: AsyncParsableCommand {
         "Compare the callers' TTFA with a reference agent's ground truth (`chorus agent --truth FILE`) on this machine.",
         discussion: "Automatic with the embedded agent."))
     var verifyTruth: String?
+    @Option(help: ArgumentHelp(
+        "Scale the embedded reference agent's scripted latency and jitter by this factor (1.2 = 20 % slower).",
+        discussion: "For trying a regression gate: run once as is, once scaled, then `chorus gate` (docs/ci.md)."))
+    var agentLatencyScale: Double?
 
     /// Rejects bad `--format` values before anything runs, so a long run cannot end without its reports.
     func validate() throws {
         _ = try ReportFormats.parse(self.format)
+        if let k = self.agentLatencyScale, !(k > 0 && k.isFinite) {
+            throw ValidationError("--agent-latency-scale must be a positive number like 1.2 (got \(k))")
+        }
     }
 
     func run() async throws {
@@ -44,11 +51,15 @@ struct RunCommand: AsyncParsableCommand {
         if let duration { sets.append("load.duration=\(duration)") }
         if let target { sets.append("target.url=\(target)") }
         if let seed { sets.append("seed=\(seed)") }
-        let (scenario, yaml): (Scenario, String)
+        var (scenario, yaml): (Scenario, String)
         do {
             (scenario, yaml) = try Scenario.load(path: self.scenario, overrides: sets)
         } catch let e as ScenarioError {
             throw CLIError(e.description)
+        }
+        if let k = self.agentLatencyScale {
+            scenario.agent.latencyMs *= k
+            scenario.agent.jitterMs *= k
         }
         let maxOpenCalls = FileLimits.raise(toAtLeast: scenario.load.callers * 2 + 256)
 
@@ -67,6 +78,9 @@ struct RunCommand: AsyncParsableCommand {
                 rtp: usesRTP, webRTC: scenario.transports.contains(.webrtc))
         }
         defer { agentProcess?.stop() }
+        if self.agentLatencyScale != nil && agentProcess == nil {
+            FileHandle.standardError.write(Data("warning: --agent-latency-scale changes only the embedded reference agent; this scenario calls its own target\n".utf8))
+        }
         let cells: [RunCell]
         do {
             cells = try transports.cells(for: scenario, embeddedAgent: agentProcess?.addresses)
@@ -186,6 +200,9 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if let html = paths.first(where: { $0.hasSuffix(".html") }) { print("report: \(html)") }
+        if scenario.baseline != nil {
+            print("baseline gates: chorus gate \(runId) --db \(self.db)\(scenario.baseline?.against == nil ? " --baseline RUN|latest-passing|TAG" : "")")
+        }
         if outcome.aborted { print("run aborted by the user; what was measured is kept (status aborted)") }
         let everyCallFailed = !report.sessions.isEmpty && report.sessions.allSatisfy { $0.outcome.isError }
         return Verdict(
