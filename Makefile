@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 APT_PACKAGES := libopus-dev libsndfile1-dev libsamplerate0-dev libsqlite3-dev pkg-config ca-certificates libssl-dev libsrtp2-dev
 # GStreamer is what the RTP interoperability tests talk to, openssl makes the wss:// tests' certificates,
-# chromium (with DejaVu, the font its layout checks are judged in) loads the HTML report; only `make test` needs them.
-TEST_APT_PACKAGES := openssl gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good chromium fonts-dejavu-core
+# chromium (with DejaVu, the font its layout checks are judged in) loads the HTML report, xmllint (libxml2-utils)
+# validates the JUnit gate reports; only `make test` needs them.
+TEST_APT_PACKAGES := openssl gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good chromium fonts-dejavu-core libxml2-utils
 SWIFT ?= swift
 
 .PHONY: setup apt-install build demo test bench clean
