@@ -87,6 +87,7 @@ extension HTMLReport {
         svg.chart .gatemark { fill: var(--card); stroke: #c62828; stroke-width: 2; }
         svg.chart .gatelabel { fill: #c62828; font-size: 11px; font-weight: 600; }
         svg.chart .band { stroke: none; opacity: .14; }
+        svg.chart .band.bar { opacity: 1; }
         svg.chart .dot { stroke: var(--card); stroke-width: 1.5; }
         details { margin: 6px 0; } summary { cursor: pointer; color: var(--accent); }
         pre { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 12px; overflow-y: auto;

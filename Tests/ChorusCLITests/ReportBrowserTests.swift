@@ -48,11 +48,11 @@ struct ReportBrowserTests {
     func impairedRunReportFitsScreenAndPaper() throws {
         let chromium = try #require(Self.chromium, "chromium is not installed: apt-get install chromium (make test does)")
         let dir = CLITests.tempDir()
-        // Every cell of the scenario (WebSocket and RTP under clean, 4g and very-bad), four sessions each, with
-        // 12 turns per cell: enough for the tail chart.
+        // Every cell of the scenario (WebSocket, RTP and WebRTC under clean, 4g and very-bad), four sessions each,
+        // with 12 turns per cell: enough for the tail chart.
         let run = try CLITests.chorus([
             "run", "Scenarios/bad-networks.yaml", "--db", "\(dir)/chorus.sqlite", "--out", "\(dir)/report",
-            "--callers", "24", "--set", "session.turns=3", "--set", "load.ramp=2s",
+            "--callers", "36", "--set", "session.turns=3", "--set", "load.ramp=2s",
             "--set", "session.think_time=200ms..300ms",
         ])
         // 1 is a failed gate or a busy machine: the report is still written, and is what is being checked.

@@ -5,7 +5,7 @@ import ChorusTestSupport
 import ChorusTransport
 import Testing
 
-/// A third transport without sockets: every call answers each turn after a canned TTFA. This conformer and one
+/// A fourth transport without sockets: every call answers each turn after a canned TTFA. This conformer and one
 /// `registering` line are all a new transport takes.
 private struct CannedCallTransport: CallTransport {
     static let ttfaMs = 250.0
@@ -18,7 +18,7 @@ private struct CannedCallTransport: CallTransport {
 
     static func agentAddress(in target: Scenario.Target) -> String? { target.address }
 
-    var kind: TransportKind { .webrtc }
+    var kind: TransportKind { .sip }
     var description: String { "canned://agent" }
     var usesDatagrams: Bool { true }
 
@@ -45,21 +45,21 @@ struct TransportRegistryTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func aRegisteredThirdTransportRunsALoadRunEndToEnd() async throws {
-        var s = Self.scenario(.webrtc)
+    func aRegisteredFourthTransportRunsALoadRunEndToEnd() async throws {
+        var s = Self.scenario(.sip)
         s.target.codec = "opus/48000"
-        let registry = TransportRegistry.standard.registering(.webrtc, CannedCallTransport.self)
-        #expect(registry.kinds == [.websocket, .rtp, .webrtc])
+        let registry = TransportRegistry.standard.registering(.sip, CannedCallTransport.self)
+        #expect(registry.kinds == [.websocket, .rtp, .webrtc, .sip])
         #expect(registry.callsEmbeddedAgent(s))
 
         let cells = try registry.cells(for: s, embeddedAgent: nil)
-        #expect(cells.map(\.transport) == [.webrtc, .webrtc])
+        #expect(cells.map(\.transport) == [.sip, .sip])
         let (sessions, outcome) = try await LoadRun.collecting(scenario: s, cells: cells)
 
         #expect(!outcome.aborted)
         #expect(sessions.count == 3)
         for session in sessions {
-            #expect(session.transport == "webrtc" && session.dialect == "webrtc" && session.codec == "opus/48000")
+            #expect(session.transport == "sip" && session.dialect == "sip" && session.codec == "opus/48000")
             #expect(session.outcome == .ok && session.turns.count == 2)
             #expect(session.turns.allSatisfy { $0.ttfaMs == CannedCallTransport.ttfaMs })
         }
@@ -69,26 +69,26 @@ struct TransportRegistryTests {
     }
 
     @Test func aTransportGivenItsOwnAddressNeedsNoEmbeddedAgent() {
-        var s = Self.scenario(.webrtc)
+        var s = Self.scenario(.sip)
         s.target.address = "10.0.0.5:4000"
-        #expect(!TransportRegistry.standard.registering(.webrtc, CannedCallTransport.self).callsEmbeddedAgent(s))
+        #expect(!TransportRegistry.standard.registering(.sip, CannedCallTransport.self).callsEmbeddedAgent(s))
     }
 
     @Test func aKindWithoutATransportIsAProblemNamingTheKnownOnes() throws {
         let problem = try #require(throws: TargetProblem.self) {
-            try TransportRegistry.standard.cells(for: Self.scenario(.webrtc), embeddedAgent: nil)
+            try TransportRegistry.standard.cells(for: Self.scenario(.sip), embeddedAgent: nil)
         }
-        #expect(problem.description.contains("target.transport: no transport runs 'webrtc'"))
-        #expect(problem.description.contains("expected one of: websocket, rtp"))
+        #expect(problem.description.contains("target.transport: no transport runs 'sip'"))
+        #expect(problem.description.contains("expected one of: websocket, rtp, webrtc"))
     }
 
     @Test func scenariosNameOnlyRegisteredTransports() throws {
-        let yaml = "target: {transport: webrtc}\nsession: {utterances: [audio/book-a-table.wav]}"
+        let yaml = "target: {transport: sip}\nsession: {utterances: [audio/book-a-table.wav]}"
         let error = try #require(throws: ScenarioError.self) {
             try Scenario.parse(yaml: yaml, path: "\(Fixtures.packageRoot)/Scenarios/under-test.yaml")
         }
         let line = try #require(error.problems.first { $0.contains("target.transport:") }, "\(error.problems)")
-        #expect(line.contains("'webrtc' is not supported (expected one of: websocket, rtp)"))
+        #expect(line.contains("'sip' is not supported (expected one of: websocket, rtp, webrtc)"))
     }
 
     @Test func theMatrixKeepsItsStoredNames() throws {
