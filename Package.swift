@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "chorus-microbench",
             dependencies: [
-                "ChorusCore", "ChorusDialects", .product(name: "NIOCore", package: "swift-nio"),
+                "ChorusCore", "ChorusDialects", "ChorusWebRTC", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
             ]
         ),

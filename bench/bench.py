@@ -8,8 +8,10 @@ client, with the ratio measured in this run; and the largest caller count that s
 in time.
 
 To measure the harness alone on its cores, run the agent elsewhere (`chorus agent --listen 0.0.0.0:8765
---rtp-port 8766 --hangover 250ms --reply Scenarios/audio/reply.wav`) and set BENCH_WS_URL=ws://HOST:8765/ and
-BENCH_RTP_ADDRESS=HOST:8766: the error columns then stay empty (no ground truth crosses machines).
+--rtp-port 8766 --webrtc-port 8767 --hangover 250ms --reply Scenarios/audio/reply.wav`) and set
+BENCH_WS_URL=ws://HOST:8765/, BENCH_RTP_ADDRESS=HOST:8766 and BENCH_WEBRTC_URL=http://HOST:8767/whip: the error
+columns then stay empty (no ground truth crosses machines). WebRTC rows include each call's set-up (signalling,
+ICE, DTLS) and consent checks; the WebRTC / RTP ratio per caller count is printed after the table.
 On one machine, BENCH_PIN=1 comes closest: the agent runs pinned to the last core and Chorus to the others
 (`taskset`), so the harness has its cores to itself (no error columns either).
 Under BENCH_PIN=1 it also finds the per-core capacity: for each transport it goes up BENCH_CAPACITY (1000, 1200, ...,
@@ -30,6 +32,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 SIZES = [int(n) for n in os.environ.get("BENCH_CALLERS", "1,100,1000,2000").split(",")]
 REMOTE_WS = os.environ.get("BENCH_WS_URL")
 REMOTE_RTP = os.environ.get("BENCH_RTP_ADDRESS")
+REMOTE_WEBRTC = os.environ.get("BENCH_WEBRTC_URL")
 PIN = os.environ.get("BENCH_PIN") == "1" and (os.cpu_count() or 1) >= 2
 CAPACITY = [int(n) for n in os.environ.get("BENCH_CAPACITY", "1000,1200,1400,1600,1800,2000,2200,2400").split(",")]
 LAST_CORE = (os.cpu_count() or 1) - 1
@@ -37,13 +40,15 @@ LAST_CORE = (os.cpu_count() or 1) - 1
 
 def start_agent(pin=False):
     prefix = ["taskset", "-c", str(LAST_CORE)] if pin else []
-    p = subprocess.Popen(prefix + [CHORUS, "agent", "--listen", "127.0.0.1:0", "--rtp-port", "0", "--latency", "300ms",
+    p = subprocess.Popen(prefix + [CHORUS, "agent", "--listen", "127.0.0.1:0", "--rtp-port", "0", "--webrtc-port", "0",
+                          "--latency", "300ms",
                           "--hangover", "250ms", "--threads", "1",
                           "--reply", os.path.join(ROOT, "Scenarios/audio/reply.wav")],
                          stdout=subprocess.PIPE, text=True)
     port = int(p.stdout.readline().strip().rsplit(":", 1)[1])
     rtp_port = int(p.stdout.readline().strip().rsplit(":", 1)[1])
-    return p, port, rtp_port
+    webrtc_port = int(p.stdout.readline().strip().rsplit(":", 1)[1])
+    return p, port, rtp_port, webrtc_port
 
 
 def scenario(path, callers, target):
@@ -103,15 +108,18 @@ def main():
         sys.exit("build first: make build")
     # No address: `chorus run` starts its reference agent in a process of its own and compares with its truth.
     pinned_agent = None
-    remote_ws, remote_rtp = REMOTE_WS, REMOTE_RTP
-    if PIN and not (REMOTE_WS or REMOTE_RTP):
-        pinned_agent, port, rtp_port = start_agent(pin=True)
+    remote_ws, remote_rtp, remote_webrtc = REMOTE_WS, REMOTE_RTP, REMOTE_WEBRTC
+    if PIN and not (REMOTE_WS or REMOTE_RTP or REMOTE_WEBRTC):
+        pinned_agent, port, rtp_port, webrtc_port = start_agent(pin=True)
         remote_ws, remote_rtp = f"ws://127.0.0.1:{port}/", f"127.0.0.1:{rtp_port}"
+        remote_webrtc = f"http://127.0.0.1:{webrtc_port}/whip"
     targets = [
         ("WebSocket PCM16", f"{{transport: websocket, url: '{remote_ws}', codec: pcm16/16000}}" if remote_ws
          else "{transport: websocket, codec: pcm16/16000}"),
         ("RTP Opus", f"{{transport: rtp, address: '{remote_rtp}', codec: opus/16000}}" if remote_rtp
          else "{transport: rtp, codec: opus/16000}"),
+        ("WebRTC Opus", f"{{transport: webrtc, url: '{remote_webrtc}', codec: opus/16000}}" if remote_webrtc
+         else "{transport: webrtc, codec: opus/16000}"),
     ]
     rows = []
     capacity = {}
@@ -132,7 +140,7 @@ def main():
     if REMOTE_WS:
         py = run_python(REMOTE_WS, 100)
     else:
-        agent, port, _ = start_agent()
+        agent, port, _, _ = start_agent()
         try:
             py = run_python(f"ws://127.0.0.1:{port}/", 100)
         finally:
@@ -166,6 +174,12 @@ def main():
               + ", ".join(f"{name} {n if n else 'none'}" for name, n in capacity.items()))
     else:
         print("per-core capacity: run with BENCH_PIN=1 (the agent on a core of its own)")
+    for n in SIZES:
+        rtp = next((s for name, m, s in rows if m == n and name == "RTP Opus"), None)
+        webrtc = next((s for name, m, s in rows if m == n and name == "WebRTC Opus"), None)
+        if rtp and webrtc and rtp["cpu_us_per_frame"] > 0:
+            print(f"WebRTC / RTP CPU per packet at {n} callers: {webrtc['cpu_us_per_frame'] / rtp['cpu_us_per_frame']:.2f}x "
+                  f"(target ≤ 1.3x; SRTP, DTLS and ICE set-up and consent included)")
     ref = next((s for name, n, s in rows if n == 100 and name.startswith("WebSocket")), rows[0][2])
     print(f"Python websockets asyncio client, 100 callers: {py['cpu_us_per_frame']:.2f} CPU µs/frame "
           f"({py['frames_sent']} sent, {py['frames_received']} received)")

@@ -115,4 +115,6 @@ for c in cases {
     }
 }
 
+WebRTCCosts.run(&bench)
+
 print("checksum \(bench.checksum)")
