@@ -1,3 +1,4 @@
+import ChorusCore
 import ChorusWebRTC
 import NIOCore
 
@@ -16,7 +17,7 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     public typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
     /// Why set-up failed or the link ended: the text for the session's error.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
+    public struct Failure: LinkEndingError, Sendable {
         public var description: String
         /// The link had been up (consent lapsed, the far end closed DTLS), rather than never coming up.
         public var afterConnecting: Bool

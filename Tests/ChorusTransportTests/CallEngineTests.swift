@@ -149,4 +149,28 @@ struct CallEngineTests {
         #expect(report.outcome == .interrupted)
         #expect(report.turns.map(\.outcome) == [.interrupted])
     }
+
+    struct ConsentLapsed: LinkEndingError {
+        var description: String { "ICE: consent expired (no answer for 30 s)" }
+    }
+
+    @Test func aLinkThatEndsTheCallNamesWhyItClosed() throws {
+        let loop = EmbeddedEventLoop()
+        let stats = LoopStats(eventLoop: loop)
+        let media = LogMedia()
+        let plan = SessionPlan(
+            callerIndex: 0, sessionIndex: 0, sessionId: "engine", turnClips: [0, 0], thinkNs: [0, 0],
+            responseTimeoutNs: 2_000_000_000, originNs: 0, seed: 1)
+        let promise = loop.makePromise(of: CallerReport.self)
+        let channel = EmbeddedChannel(
+            handler: CallEngine(plan: plan, media: media, stats: stats, promise: promise), loop: loop)
+        channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+        for _ in 0..<100 { loop.advanceTime(by: .milliseconds(1)) }
+        // What WebRTC's secure layer does when consent lapses mid-call: says why, then closes the channel.
+        channel.pipeline.fireErrorCaught(ConsentLapsed())
+        _ = try? channel.close().wait()
+        let report = try promise.futureResult.wait()
+        #expect(report.outcome == .dropped)
+        #expect(report.error == "ICE: consent expired (no answer for 30 s)")
+    }
 }

@@ -33,6 +33,8 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
     private var paced = false
     private var waitingForAgent = false
     private var turnsCounted = 0
+    /// Why the link below ended the call, when it said (`LinkEndingError`).
+    private var linkEndedReason: String?
 
     init(plan: SessionPlan, media: Media, stats: LoopStats, tap: LinkTap? = nil, promise: EventLoopPromise<CallerReport>) {
         self.media = media
@@ -93,7 +95,7 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.flow.connectionClosed(reason: self.media.closedReason)
+        self.flow.connectionClosed(reason: self.linkEndedReason ?? self.media.closedReason)
         self.countTurns()
         self.stopPacing()
         self.stats.activeSessions -= 1
@@ -105,6 +107,11 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The link below is about to close the channel: the call was dropped, and this is why.
+        if let ending = error as? any LinkEndingError {
+            self.linkEndedReason = ending.description
+            return
+        }
         guard self.media.failsOnChannelError else { return }
         self.flow.fail(.protocolError, "\(error)")
         self.countTurns()
