@@ -16,6 +16,8 @@ public struct Scenario: Sendable, Codable, Hashable {
         /// WebRTC: the local address callers bind to and announce as their one ICE candidate; nil for the one that
         /// routes to the agent.
         public var localAddress: String?
+        /// WebRTC: the DTLS handshake's first retransmission timeout, ms (it doubles on each retry).
+        public var dtlsRetransmitMs: Double = 100
         public var transport: TransportKind = .websocket
         public var dialect: DialectKind = .chorus
         /// `pcm16/16000` and the like: encoding and sample rate.

@@ -27,7 +27,7 @@ struct ScenarioValidator {
             "url", "transport", "dialect", "codec", "end_of_turn", "address", "payload_type", "audio_level_extension",
             "symmetric_rtp",
             "opus_bitrate", "opus_complexity", "opus_fec", "headers", "query", "subprotocols", "tls", "openai", "twilio",
-            "max_message_size", "signalling", "local_address",
+            "max_message_size", "signalling", "local_address", "dtls_retransmit",
         ],
         "target.tls": ["ca_file", "insecure", "server_name"],
         "target.openai": ["model", "voice", "instructions", "vad_silence"],
@@ -136,6 +136,13 @@ struct ScenarioValidator {
         if let v = t["headers"] { s.target.headers = self.stringMap(v, "target.headers") }
         if let v = t["signalling"] {
             s.target.signalling = self.choice(v, "target.signalling", WebRTCSignalling.Style.allCases) ?? s.target.signalling
+        }
+        if let v = t["dtls_retransmit"], let ms = self.duration(v, "target.dtls_retransmit", positive: true) {
+            if (20...10_000).contains(ms) {
+                s.target.dtlsRetransmitMs = ms
+            } else {
+                self.problem(v, "target.dtls_retransmit", "expected 20ms to 10s (the first DTLS retransmission timeout)")
+            }
         }
         if let v = t["local_address"], let text = self.string(v, "target.local_address") {
             if (try? SocketAddress(ipAddress: text, port: 0)) != nil {

@@ -79,7 +79,7 @@ public struct WebRTCCallTransport: CallTransport {
         let redactor = WebSocketClientOptions(secrets: secrets)
         let settings = WebRTCConnector.Settings(
             signalling: signalling,
-            localHost: localHost, redact: { redactor.redact($0) })
+            localHost: localHost, dtlsRetransmitMs: UInt32(t.dtlsRetransmitMs.rounded()), redact: { redactor.redact($0) })
         return WebRTCCallTransport(settings: settings, audio: audio)
     }
 
