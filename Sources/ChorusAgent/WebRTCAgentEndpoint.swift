@@ -175,7 +175,11 @@ private final class WebRTCSignallingServer: ChannelInboundHandler {
         let role: SDPNegotiatedAudio.DTLSRole = setup == "passive" ? .server : .client
         var body = request.body ?? ByteBuffer()
         let text = body.readString(length: body.readableBytes) ?? ""
-        let (endpoint, host) = (self.endpoint, self.host)
+        // A server listening on every interface binds each call to, and announces, the address this request came
+        // in on: the one the caller can reach (never 0.0.0.0 as a candidate).
+        let unspecified = self.host == "0.0.0.0" || self.host == "::"
+        let host = unspecified ? (context.channel.localAddress?.ipAddress ?? self.host) : self.host
+        let endpoint = self.endpoint
         switch (request.head.method, path) {
         case (.POST, "/whip"):
             let answered = context.eventLoop.makeFutureWithTask {
