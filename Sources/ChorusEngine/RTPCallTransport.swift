@@ -43,13 +43,9 @@ public struct RTPCallTransport: CallTransport {
             throw TargetProblem(
                 description: "\(scenario.path): target.address: cannot resolve '\(t.address ?? "")': \(error)")
         }
-        let codec: SharedRTPAudio.Codec =
-            t.encoding == "pcmu"
-            ? .pcmu
-            : .opus(sampleRate: t.sampleRate, bitrate: t.opusBitrate, complexity: t.opusComplexity, fec: t.opusFEC)
         do {
             let audio = try SharedRTPAudio(
-                utterances: utterances, codec: codec, payloadType: t.payloadType.map { UInt8($0) },
+                utterances: utterances, codec: t.rtpCodec, payloadType: t.payloadType.map { UInt8($0) },
                 audioLevelExtension: t.audioLevelExtension)
             return RTPCallTransport(remote: remote, audio: audio, symmetric: t.symmetricRTP)
         } catch {
@@ -80,5 +76,14 @@ public struct RTPCallTransport: CallTransport {
         await RTPConnector.run(
             plan: plan, remote: self.remote, audio: self.audio, symmetric: self.symmetric, stats: stats,
             registry: registry)
+    }
+}
+
+extension Scenario.Target {
+    /// The codec RTP and WebRTC callers encode their utterances with: PCMU, or Opus with the target's settings.
+    var rtpCodec: SharedRTPAudio.Codec {
+        self.encoding == "pcmu"
+            ? .pcmu
+            : .opus(sampleRate: self.sampleRate, bitrate: self.opusBitrate, complexity: self.opusComplexity, fec: self.opusFEC)
     }
 }

@@ -63,15 +63,11 @@ public struct WebRTCCallTransport: CallTransport {
         }
         if !problems.isEmpty { throw TargetProblem(description: problems.joined(separator: "\n")) }
         let utterances = try setup.utterances(t.sampleRate)
-        let codec: SharedRTPAudio.Codec =
-            t.encoding == "pcmu"
-            ? .pcmu
-            : .opus(sampleRate: t.sampleRate, bitrate: t.opusBitrate, complexity: t.opusComplexity, fec: t.opusFEC)
         let audio: SharedRTPAudio
         do {
             // The payload types our offer announces: 111 for Opus, 0 for PCMU.
             audio = try SharedRTPAudio(
-                utterances: utterances, codec: codec, payloadType: t.encoding == "pcmu" ? 0 : SDPOffer.opusPayloadType,
+                utterances: utterances, codec: t.rtpCodec, payloadType: t.encoding == "pcmu" ? 0 : SDPOffer.opusPayloadType,
                 audioLevelExtension: t.encoding != "pcmu")
         } catch {
             throw TargetProblem(description: "\(scenario.path): target.codec: cannot encode the utterances: \(error)")

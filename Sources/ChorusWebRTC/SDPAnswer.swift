@@ -23,30 +23,20 @@ public struct SDPAnswer: Sendable, Hashable {
         sessionID: UInt64
     ) -> Result<SDPAnswer, SDPError> {
         // The offer is read with the same rules as an answer (one sendrecv audio m-line, DTLS-SRTP, rtcp-mux, ICE
-        // credentials, a usable fingerprint, a setup value), except that `actpass` is what an offer normally says.
+        // credentials, a usable fingerprint), except that `actpass` is what an offer normally says.
         let parsed: SDPSessionDescription
         switch SDPSessionDescription.parse(offerText) {
         case .success(let p): parsed = p
         case .failure(let error): return .failure(error)
         }
-        guard let audio = parsed.firstAudio else { return .failure(.noAudioSection(mediaKinds: parsed.media.map(\.kind))) }
-        let profile = audio.profile.uppercased()
-        guard profile.hasSuffix("RTP/SAVPF") || profile.hasSuffix("RTP/SAVP") else {
-            return .failure(.unsupportedProfile(audio.profile))
+        let parts: SDPAudioParts
+        switch SDPAudioParts.read(parsed) {
+        case .success(let p): parts = p
+        case .failure(let error): return .failure(error)
         }
-        let maps = audio.payloadTypes.compactMap { audio.rtpMap(for: $0) }
-        let opus = maps.first { $0.encoding.lowercased() == "opus" && $0.clockRate == 48000 }
-        let pcmu = maps.first { $0.encoding.uppercased() == "PCMU" && $0.clockRate == 8000 }
-        guard let chosen = opus ?? pcmu else {
-            return .failure(.noSupportedCodec(offered: maps.map { "\($0.encoding)/\($0.clockRate)" }))
-        }
-        let transportSection = parsed.transportSection(for: audio)
-        guard audio.rtcpMux || audio.rtcpMuxOnly || transportSection.rtcpMux else { return .failure(.missingRTCPMux) }
-        let transport = parsed.effectiveTransport(for: audio)
-        guard let ufrag = transport.iceUfrag, !ufrag.isEmpty else { return .failure(.missingICEUfrag) }
-        guard let password = transport.icePassword, !password.isEmpty else { return .failure(.missingICEPassword) }
-        let fingerprints = transport.fingerprints.filter(\.isUsable)
-        guard !fingerprints.isEmpty else { return .failure(.missingFingerprint) }
+        let (audio, chosen, opus, transportSection, transport) =
+            (parts.audio, parts.chosen, parts.opus, parts.transportSection, parts.transport)
+        let (ufrag, password, fingerprints) = (parts.ufrag, parts.password, parts.fingerprints)
         let role: SDPNegotiatedAudio.DTLSRole
         switch transport.setup {
         case .active: role = .server

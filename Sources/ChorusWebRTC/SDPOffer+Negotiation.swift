@@ -21,40 +21,14 @@ extension SDPOffer {
 
     /// Checks an answer already read; the rules are those of `negotiate(answer:)` for text.
     public func negotiate(answer: SDPSessionDescription) -> Result<SDPNegotiatedAudio, SDPError> {
-        let audioSections = answer.media.filter { $0.kind == "audio" }
-        guard let audio = answer.firstAudio else {
-            if let unreadable = audioSections.first(where: { $0.port == nil }) {
-                return .failure(.unreadableAudioLine(unreadable.line))
-            }
-            if let rejected = audioSections.first { return .failure(.audioRejected(mid: rejected.mid)) }
-            return .failure(.noAudioSection(mediaKinds: answer.media.map(\.kind)))
+        let parts: SDPAudioParts
+        switch SDPAudioParts.read(answer) {
+        case .success(let p): parts = p
+        case .failure(let error): return .failure(error)
         }
-        let profile = audio.profile.uppercased()
-        guard profile.hasSuffix("RTP/SAVPF") || profile.hasSuffix("RTP/SAVP") else {
-            return .failure(.unsupportedProfile(audio.profile))
-        }
-        let maps = audio.payloadTypes.compactMap { audio.rtpMap(for: $0) }
-        let opus = maps.first { $0.encoding.lowercased() == "opus" && $0.clockRate == 48000 }
-        let pcmu = maps.first { $0.encoding.uppercased() == "PCMU" && $0.clockRate == 8000 }
-        guard let chosen = opus ?? pcmu else {
-            return .failure(.noSupportedCodec(offered: maps.map { "\($0.encoding)/\($0.clockRate)" }))
-        }
-        let direction = audio.direction ?? .sendrecv
-        guard direction == .sendrecv else { return .failure(.audioNotSendRecv(direction)) }
-        let transportSection = answer.transportSection(for: audio)
-        guard audio.rtcpMux || audio.rtcpMuxOnly || transportSection.rtcpMux else {
-            return .failure(.missingRTCPMux)
-        }
-        let transport = answer.effectiveTransport(for: audio)
-        guard let ufrag = transport.iceUfrag, !ufrag.isEmpty else { return .failure(.missingICEUfrag) }
-        guard let password = transport.icePassword, !password.isEmpty else { return .failure(.missingICEPassword) }
-        let fingerprints = transport.fingerprints.filter(\.isUsable)
-        if fingerprints.isEmpty {
-            if let bad = transport.unreadableFingerprints.first ?? transport.fingerprints.first?.attributeValue {
-                return .failure(.unusableFingerprint(bad))
-            }
-            return .failure(.missingFingerprint)
-        }
+        let (audio, chosen, opus, transportSection, transport) =
+            (parts.audio, parts.chosen, parts.opus, parts.transportSection, parts.transport)
+        let (ufrag, password, fingerprints) = (parts.ufrag, parts.password, parts.fingerprints)
         guard let setup = transport.setupValue else { return .failure(.missingSetup) }
         let role: SDPNegotiatedAudio.DTLSRole
         switch SDPSetup(rawValue: setup) {
