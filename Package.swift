@@ -36,6 +36,7 @@ let package = Package(
         // The system OpenSSL 3 (DTLS 1.2 with use_srtp for the WebRTC callers), not swift-nio-ssl's BoringSSL, which
         // that package does not export. The shim wraps OpenSSL's macros and adds a datagram-preserving BIO.
         .target(name: "CChorusDTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        .target(name: "CChorusSRTPCrypto", dependencies: ["CSRTP"], linkerSettings: [.linkedLibrary("crypto")]),
 
         .target(name: "ChorusCore"),
         .target(name: "ChorusAudio", dependencies: ["ChorusCore", "COpus", "CSndFile", "CSampleRate"]),
@@ -76,7 +77,7 @@ let package = Package(
         ),
         .target(
             name: "ChorusWebRTC",
-            dependencies: ["ChorusCore", "CChorusDTLS", "CSRTP", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["ChorusCore", "CChorusDTLS", "CSRTP", "CChorusSRTPCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // WebRTC's sans-IO pieces on a SwiftNIO channel, shared by the callers and the reference agent.
         .target(
@@ -130,7 +131,7 @@ let package = Package(
         // Counts heap allocations per thread (interposes malloc in the test executable): the no-allocation tests.
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .testTarget(
-            name: "ChorusWebRTCTests", dependencies: ["ChorusWebRTC", "ChorusCore", "CSRTP", "CAllocationCounter"]
+            name: "ChorusWebRTCTests", dependencies: ["ChorusWebRTC", "ChorusCore", "CAllocationCounter"]
         ),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusCore"]),
         .testTarget(name: "ChorusReportTests", dependencies: ["ChorusReport", "ChorusStore", "ChorusCore"]),

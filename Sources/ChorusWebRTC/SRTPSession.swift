@@ -1,6 +1,11 @@
+import CChorusSRTPCrypto
 import CSRTP
 
 /// The SRTP and SRTCP protection of one call through libsrtp2 (RFC 3711, RFC 7714 for AES-GCM).
+///
+/// libsrtp does the protocol (key derivation, roll-over counters, replay windows, layouts); its AES and HMAC-SHA1
+/// run on OpenSSL (`chorus_srtp_use_openssl`, once per process) rather than on the NSS that Debian's build uses,
+/// which allocates in every cipher call and costs several times the CPU (docs/webrtc.md).
 ///
 /// Two libsrtp sessions, as libsrtp allows one wildcard template per session: an outbound one keyed with the
 /// local master key and salt for any SSRC we send, an inbound one keyed with the remote ones for any SSRC the far
@@ -114,10 +119,12 @@ public final class SRTPSession {
         return nil
     }
 
-    /// nil once `srtp_init` succeeded (it runs once per process, on first use).
+    /// nil once `srtp_init` succeeded and OpenSSL's ciphers replaced NSS's (both once per process, on first use).
     private static let libraryStatus: SRTPError? = {
         let status = srtp_init()
-        return status == srtp_err_status_ok ? nil : .libraryInitialization(status: Int32(status.rawValue))
+        guard status == srtp_err_status_ok else { return .libraryInitialization(status: Int32(status.rawValue)) }
+        let replaced = chorus_srtp_use_openssl()
+        return replaced == 0 ? nil : .cryptoReplacement(status: replaced)
     }()
 
     private static func create(
