@@ -16,7 +16,8 @@ On one machine, BENCH_PIN=1 comes closest: the agent runs pinned to the last cor
 (`taskset`), so the harness has its cores to itself (no error columns either).
 Under BENCH_PIN=1 it also finds the per-core capacity: for each transport it goes up BENCH_CAPACITY (1000, 1200, ...,
 2400 callers) until a run is invalid, and prints the largest valid count (Chorus on one core on a 2-core machine).
-Other knobs: BENCH_SECONDS (15), BENCH_CALLERS (1,100,1000,2000), CHORUS_BIN.
+Other knobs: BENCH_SECONDS (15), BENCH_CALLERS (1,100,1000,2000), BENCH_TRANSPORTS (websocket,rtp,webrtc),
+BENCH_CAPACITY=0 (no capacity search), CHORUS_BIN.
 """
 import json
 import os
@@ -34,7 +35,9 @@ REMOTE_WS = os.environ.get("BENCH_WS_URL")
 REMOTE_RTP = os.environ.get("BENCH_RTP_ADDRESS")
 REMOTE_WEBRTC = os.environ.get("BENCH_WEBRTC_URL")
 PIN = os.environ.get("BENCH_PIN") == "1" and (os.cpu_count() or 1) >= 2
-CAPACITY = [int(n) for n in os.environ.get("BENCH_CAPACITY", "1000,1200,1400,1600,1800,2000,2200,2400").split(",")]
+CAPACITY = [int(n) for n in os.environ.get("BENCH_CAPACITY", "1000,1200,1400,1600,1800,2000,2200,2400").split(",")
+            if n.strip() and int(n) > 0]
+TRANSPORTS = [t.strip().lower() for t in os.environ.get("BENCH_TRANSPORTS", "websocket,rtp,webrtc").split(",")]
 LAST_CORE = (os.cpu_count() or 1) - 1
 
 
@@ -121,6 +124,7 @@ def main():
         ("WebRTC Opus", f"{{transport: webrtc, url: '{remote_webrtc}', codec: opus/16000}}" if remote_webrtc
          else "{transport: webrtc, codec: opus/16000}"),
     ]
+    targets = [t for t in targets if t[0].split()[0].lower() in TRANSPORTS]
     rows = []
     capacity = {}
     try:
@@ -129,7 +133,7 @@ def main():
                 for n in SIZES:
                     print(f"  running {name} with {n} callers for {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
                     rows.append((name, n, run_chorus(target, n, tmp)))
-            if PIN:
+            if PIN and CAPACITY:
                 for name, target in targets:
                     capacity[name] = find_capacity(name, target, tmp, rows)
     finally:
@@ -173,7 +177,8 @@ def main():
               f"{', '.join(map(str, CAPACITY))}): "
               + ", ".join(f"{name} {n if n else 'none'}" for name, n in capacity.items()))
     else:
-        print("per-core capacity: run with BENCH_PIN=1 (the agent on a core of its own)")
+        print("per-core capacity: run with BENCH_PIN=1 (the agent on a core of its own)" if not PIN
+              else "per-core capacity: not searched (BENCH_CAPACITY=0)")
     for n in SIZES:
         rtp = next((s for name, m, s in rows if m == n and name == "RTP Opus"), None)
         webrtc = next((s for name, m, s in rows if m == n and name == "WebRTC Opus"), None)
