@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusTransportTests",
-            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore", "ChorusRTP", "CAllocationCounter", "ChorusTestSupport", "ChorusNetwork"] + nio
+            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore", "ChorusRTP", "CAllocationCounter", "ChorusTestSupport", "ChorusNetwork", "ChorusWebRTC", "ChorusWebRTCNIO"] + nio
                 + [.product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         // Counts heap allocations per thread (interposes malloc in the test executable): the no-allocation tests.

@@ -2,13 +2,15 @@ import ChorusAudio
 import ChorusCore
 import ChorusNetwork
 import ChorusRTP
+import ChorusWebRTCNIO
 import NIOCore
 
 /// A call's audio over RTP/UDP: its own port and SSRC, a packet every 20 ms from shared pre-encoded templates,
 /// RTCP (rtcp-mux) every ~5 s and at hang-up, and a receiver with RFC 3550 statistics and a playout model for the
 /// agent's audio.
 ///
-/// Confined to its channel's event loop; per packet one template copy into a reused buffer and one write.
+/// Confined to its channel's event loop; per packet one template copy into a reused buffer (`DatagramScratch`) and
+/// one write.
 final class RTPMedia: CallMedia {
     typealias Inbound = AddressedEnvelope<ByteBuffer>
 
@@ -20,7 +22,7 @@ final class RTPMedia: CallMedia {
     private var sequence: UInt16
     private var timestamp: UInt32
     private var sender: RTPSenderStats
-    private var scratch: ByteBuffer
+    private var scratch: DatagramScratch
     private var nextRTCPNs: Int64 = 0
     private var lastWasSilence = true
 
@@ -57,8 +59,7 @@ final class RTPMedia: CallMedia {
         self.playout = PlayoutBuffer(configuration: PlayoutConfiguration(format: audio.format))
         self.talkspurts = TalkspurtTracker(timestampIncrement: audio.silence.timestampIncrement)
         let maxPacket = max(audio.silence.maxPacketSize, audio.clips.map(\.template.maxPacketSize).max() ?? 0)
-        self.scratch = ByteBuffer()
-        self.scratch.reserveCapacity(max(maxPacket, 1500))
+        self.scratch = DatagramScratch(capacity: max(maxPacket, 1500))
     }
 
     /// The SSRC a call whose plan has `seed` sends from (its generator's first number), for signalling to announce.
@@ -194,24 +195,25 @@ final class RTPMedia: CallMedia {
         return false
     }
 
-    /// Writes one packet from a shared template into the reused scratch buffer.
+    /// Writes one packet from a shared template into the next reused scratch buffer.
     private func send(_ template: RTPStreamTemplate, frame: Int, nowNs: Int64, _ call: CallEngine<RTPMedia>) {
         guard let context = call.context else { return }
         let isSilence = template.frameCount == 1 && frame == 0 && template.audioLevels.first?.voice == false
         let marker = self.lastWasSilence && !isSilence
         self.lastWasSilence = isSilence
-        self.scratch.clear()
         let size = template.packetSize(frame: frame)
         let seq = self.sequence
         let ts = self.timestamp
         let ssrc = self.ssrc
-        self.scratch.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
-            template.write(frame: frame, sequenceNumber: seq, timestamp: ts, ssrc: ssrc, marker: marker, into: buffer)
+        let packet = self.scratch.fill { scratch in
+            scratch.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
+                template.write(frame: frame, sequenceNumber: seq, timestamp: ts, ssrc: ssrc, marker: marker, into: buffer)
+            }
         }
         self.sender.recordSent(payloadBytes: size - RTPHeader.fixedSize, rtpTimestamp: ts, sentNs: nowNs)
         self.sequence &+= 1
         self.timestamp &+= template.timestampIncrement
-        context.write(self.outbound(self.scratch), promise: nil)
+        context.write(self.outbound(packet), promise: nil)
     }
 
     /// A datagram as the channel takes it: bare on a connected socket (no envelope to box), addressed otherwise.

@@ -40,7 +40,7 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     private var timerDeadlineNs: UInt64 = .max
     private var ready: EventLoopPromise<WebRTCSetupTimes>?
     private var inbound = ByteBuffer()
-    private var outbound = ByteBuffer()
+    private var outbound = DatagramScratch(capacity: 2048 + SRTPSession.maxTrailer)
     private var started = false
     private var dtlsStarted = false
     private var failed = false
@@ -70,7 +70,12 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
         self.payloadTypes = payloadTypes.flatMap { $0.local == $0.remote ? nil : $0 }
         self.ready = ready
         self.inbound.reserveCapacity(2048)
-        self.outbound.reserveCapacity(2048 + SRTPSession.maxTrailer)
+    }
+
+    /// Puts SRTP keys and the far end in place without ICE or DTLS, for tests of the media path.
+    func connectForTesting(keys: SRTPKeyingMaterial, remote: SocketAddress) throws {
+        self.srtp = try SRTPSession(keys: keys)
+        self.remote = remote
     }
 
     /// Whether the SRTP keys are in place.
@@ -189,24 +194,25 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
         }
         let length = envelope.data.readableBytes
         let isRTCP = Self.isRTCP(envelope.data)
-        self.outbound.clear()
         var sealed = 0
         let types = self.payloadTypes
-        self.outbound.writeWithUnsafeMutableBytes(minimumWritableBytes: length + SRTPSession.maxTrailer) { buffer in
-            envelope.data.withUnsafeReadableBytes { buffer.copyMemory(from: $0) }
-            guard let base = buffer.baseAddress else { return 0 }
-            if !isRTCP, let types, length > 1 {
-                let marker = buffer[1] & 0x80
-                if buffer[1] & 0x7F == types.local { buffer[1] = marker | types.remote }
+        let packet = self.outbound.fill { outbound in
+            outbound.writeWithUnsafeMutableBytes(minimumWritableBytes: length + SRTPSession.maxTrailer) { buffer in
+                envelope.data.withUnsafeReadableBytes { buffer.copyMemory(from: $0) }
+                guard let base = buffer.baseAddress else { return 0 }
+                if !isRTCP, let types, length > 1 {
+                    let marker = buffer[1] & 0x80
+                    if buffer[1] & 0x7F == types.local { buffer[1] = marker | types.remote }
+                }
+                sealed = (isRTCP ? srtp.protectRTCP(base, length: length) : srtp.protectRTP(base, length: length)) ?? 0
+                return sealed
             }
-            sealed = (isRTCP ? srtp.protectRTCP(base, length: length) : srtp.protectRTP(base, length: length)) ?? 0
-            return sealed
         }
         guard sealed > 0 else {
             promise?.succeed(())
             return
         }
-        context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: remote, data: self.outbound)), promise: promise)
+        context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: remote, data: packet)), promise: promise)
     }
 
     // MARK: - Set-up

@@ -4,12 +4,14 @@ import ChorusAudio
 import ChorusCore
 import ChorusNetwork
 import ChorusTestSupport
+import ChorusWebRTC
 import NIOCore
 import NIOEmbedded
 import NIOWebSocket
 import Testing
 
 @testable import ChorusTransport
+@testable import ChorusWebRTCNIO
 
 /// Callers driven on an `EmbeddedEventLoop`: virtual time, no sockets, no sleeps. The loop's `now` is the clock
 /// the pacer, the frame grid, the delay lines and the handlers read, so deadlines are exact.
@@ -17,20 +19,30 @@ import Testing
 struct EmbeddedCallerTests {
     static let frameNs: Int64 = 20_000_000
 
-    /// Swallows what the caller writes (the wire), counting writes and noting when each went out.
+    /// Swallows what the caller writes (the wire), counting writes and noting when each went out. Like a socket
+    /// channel, it holds each write (and so its buffer) until the next flush.
     final class Wire: ChannelOutboundHandler {
         typealias OutboundIn = NIOAny
         let loop: EmbeddedEventLoop
         var writes = 0
         var times: [Int64] = []
         var recordsTimes = true
+        private var pending: [NIOAny] = []
 
-        init(loop: EmbeddedEventLoop) { self.loop = loop }
+        init(loop: EmbeddedEventLoop) {
+            self.loop = loop
+            self.pending.reserveCapacity(256)
+        }
 
         func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
             self.writes += 1
             if self.recordsTimes { self.times.append(Int64(self.loop.now.uptimeNanoseconds)) }
+            if self.pending.count < 256 { self.pending.append(data) }
             promise?.succeed(())
+        }
+
+        func flush(context: ChannelHandlerContext) {
+            self.pending.removeAll(keepingCapacity: true)
         }
     }
 
@@ -90,6 +102,29 @@ struct EmbeddedCallerTests {
         }
     }
 
+    /// A WebRTC caller on `loop` with its SRTP keys in place (no ICE or DTLS): the RTP Opus caller behind the
+    /// security layer, which encrypts every packet.
+    static func webRTCCaller(loop: EmbeddedEventLoop) throws -> Caller {
+        let audio = try SharedRTPAudio(
+            utterances: Self.utterances, codec: .opus(sampleRate: 16000, bitrate: 24000, complexity: 5, fec: true),
+            payloadType: nil, audioLevelExtension: true)
+        let plan = Self.plan()
+        let certificate = DTLSCertificate.shared
+        let secure = WebRTCSecureHandler(
+            ice: ICELiteConnectivity(ICELiteResponder(local: ICECredentials(ufrag: "abcd", password: String(
+                repeating: "p", count: 22)), remoteUfrag: nil)),
+            dtls: try DTLSEndpoint(role: .client, remoteFingerprints: [certificate.fingerprint]), ready: nil)
+        let keys = SRTPKeyingMaterial(
+            profile: .aeadAES128GCM, localMasterKey: Array(repeating: 1, count: 16),
+            localMasterSalt: Array(repeating: 2, count: 12), remoteMasterKey: Array(repeating: 3, count: 16),
+            remoteMasterSalt: Array(repeating: 4, count: 12))
+        try secure.connectForTesting(keys: keys, remote: try SocketAddress(ipAddress: "127.0.0.1", port: 9))
+        let placeholder = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
+        return try Self.embed(loop: loop, between: [secure]) { stats, promise in
+            CallEngine.rtp(plan: plan, audio: audio, remote: placeholder, stats: stats, promise: promise)
+        }
+    }
+
     /// A native-dialect WebSocket caller on `loop`: the raw writer and the caller behind `Wire`, and an impaired
     /// link (TCP's model) next to the wire when `link` is given.
     static func webSocketCaller(loop: EmbeddedEventLoop, link: LinkProfile? = nil) throws -> Caller {
@@ -146,7 +181,9 @@ struct EmbeddedCallerTests {
     /// The caller is taken off the loop's pacer and ticked directly, each tick after the loop's clock moved on by
     /// a frame: an `EmbeddedEventLoop` allocates for every timer it fires, which a real loop's
     /// `scheduleCallback` does not, so only the caller's own work (and its delay lines' releases) is counted.
-    static func allocationsPerFrame(_ make: (EmbeddedEventLoop) throws -> Caller) throws -> Double {
+    static func allocationsPerFrame(
+        framesPerTick: Int64 = 1, _ make: (EmbeddedEventLoop) throws -> Caller
+    ) throws -> Double {
         let loop = EmbeddedEventLoop()
         let caller = try make(loop)
         let (channel, wire) = (caller.channel, caller.wire)
@@ -154,13 +191,14 @@ struct EmbeddedCallerTests {
         channel.pipeline.fireUserInboundEventTriggered(CallerStart())
         caller.stats.pacer.remove(caller.paced)
         func tick() {
-            loop.advanceTime(by: .milliseconds(20))
+            loop.advanceTime(by: .milliseconds(20 * framesPerTick))
             caller.paced.paceTick(nowNs: Int64(loop.now.uptimeNanoseconds))
         }
-        for _ in 0..<500 { tick() }
+        let ticks = Int(10_000 / framesPerTick)
+        for _ in 0..<(500 / Int(framesPerTick)) { tick() }
         let before = wire.writes
         chorus_allocations_start()
-        for _ in 0..<10_000 { tick() }
+        for _ in 0..<ticks { tick() }
         let allocations = chorus_allocations_stop()
         let frames = wire.writes - before
         _ = try? channel.finish()
@@ -176,6 +214,21 @@ struct EmbeddedCallerTests {
         let perFrame = try Self.allocationsPerFrame { try Self.rtpCaller(loop: $0) }
         print("RTP Opus, clean: \(perFrame) allocations per frame")
         #expect(perFrame < Self.bound)
+    }
+
+    @Test func anRTPOpusCallerAllocatesNothingInBacklogBursts() throws {
+        // Each tick comes 10 frames late, so 10 packets are written before one flush.
+        let perFrame = try Self.allocationsPerFrame(framesPerTick: 10) { try Self.rtpCaller(loop: $0) }
+        print("RTP Opus, 200 ms late wake-ups: \(perFrame) allocations per frame")
+        #expect(perFrame < Self.bound)
+    }
+
+    @Test func aWebRTCCallerAllocatesNothingPerFrame() throws {
+        let perFrame = try Self.allocationsPerFrame { try Self.webRTCCaller(loop: $0) }
+        let bursts = try Self.allocationsPerFrame(framesPerTick: 10) { try Self.webRTCCaller(loop: $0) }
+        print("WebRTC Opus (SRTP-GCM): \(perFrame) allocations per frame, \(bursts) in 200 ms bursts")
+        #expect(perFrame < Self.bound)
+        #expect(bursts < Self.bound)
     }
 
     @Test func aWebSocketCallerAllocatesNothingPerFrame() throws {
