@@ -49,8 +49,9 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
         var startNs: Int64
         var index: Int
         var count: Int
-        var chunkNs: Int64
-        func deadline(_ index: Int) -> Int64 { self.startNs + Int64(index) * self.chunkNs }
+        /// Real time between chunks: the wire's chunk length on the agent's (possibly skewed) clock.
+        var chunkNs: Double
+        func deadline(_ index: Int) -> Int64 { self.startNs + Int64((Double(index) * self.chunkNs).rounded()) }
     }
     private var reply: Reply?
     private var pending: TruthRecord?
@@ -179,7 +180,7 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
     func respond(eosNs: Int64, source: String) {
         guard !self.isClosing else { return }
         if self.reply != nil { self.cancelReply(.replaced) }
-        var latency = self.behavior.latencyMs + self.behavior.driftMsPerTurn * Double(self.turn)
+        var latency = self.behavior.latencyMs + self.behavior.driftMs(turn: self.turn)
         if self.behavior.jitterMs > 0 { latency += self.behavior.jitterMs * self.normal() }
         latency = max(0, latency)
         let turn = self.turn
@@ -191,7 +192,8 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
         self.wire.replyScheduled(turn: turn, self)
         self.reply = Reply(
             turn: turn, startNs: max(eosNs + Int64(latency * 1e6), MonotonicClock.nowNs()), index: 0,
-            count: self.wire.replyChunkCount, chunkNs: self.wire.replyChunkNs)
+            count: self.wire.replyChunkCount,
+            chunkNs: self.behavior.realFrameNs(nominalNs: Double(self.wire.replyChunkNs)))
         self.schedule()
     }
 

@@ -16,7 +16,8 @@ extension RTPAgentSession: NIOScheduledCallbackHandler {
         let nowNs = Int64(NIODeadline.now().uptimeNanoseconds)
         self.replyStartNs = max(eosNs + Int64(latency * 1e6), nowNs)
         // The media clock keeps running between replies (RFC 3550: timestamps jump over silence, seq does not).
-        let ticks = RTPClock.ticks(nanoseconds: self.replyStartNs - self.originNs, clockRate: self.sender.clockRate)
+        let ticks = RTPClock.ticks(
+            nanoseconds: self.behavior.mediaNs(realNs: self.replyStartNs - self.originNs), clockRate: self.sender.clockRate)
         self.replyStartTick = max(ticks, self.nextFreeTick)
         self.replyIndex = 0
         self.schedule()
@@ -83,7 +84,10 @@ extension RTPAgentSession: NIOScheduledCallbackHandler {
         }
     }
 
-    private func deadline(_ index: Int) -> Int64 { self.replyStartNs + Int64(index) * 20_000_000 }
+    /// Frame `index`'s send time: 20 ms apart on the agent's media clock, which `clock_skew_ppm` makes fast or slow.
+    private func deadline(_ index: Int) -> Int64 {
+        self.replyStartNs + Int64((Double(index) * self.behavior.realFrameNs(nominalNs: 20_000_000)).rounded())
+    }
 
     private func schedule() {
         guard let loop = self.handler?.eventLoop else { return }
@@ -108,7 +112,8 @@ extension RTPAgentSession {
         var blocks: [RTCPReportBlock] = []
         if self.receiver != nil { blocks.append(self.receiver!.makeReportBlock(nowNs: nowNs)) }
         // The media clock runs from the session's origin whether or not a reply is playing.
-        let ticks = RTPClock.ticks(nanoseconds: nowNs - self.originNs, clockRate: self.sender.clockRate)
+        let ticks = RTPClock.ticks(
+            nanoseconds: self.behavior.mediaNs(realNs: nowNs - self.originNs), clockRate: self.sender.clockRate)
         let report = RTCPSenderReport(
             ssrc: self.ssrc, ntpTimestamp: NTPTimestamp(unixNanoseconds: wallNs),
             rtpTimestamp: self.timestampOrigin &+ UInt32(truncatingIfNeeded: ticks),

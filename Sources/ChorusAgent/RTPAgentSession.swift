@@ -145,7 +145,7 @@ final class RTPAgentSession {
 
     /// The scripted latency for the next turn, as the WebSocket agent computes it.
     func nextLatencyMs() -> Double {
-        var latency = self.behavior.latencyMs + self.behavior.driftMsPerTurn * Double(self.turn)
+        var latency = self.behavior.latencyMs + self.behavior.driftMs(turn: self.turn)
         if self.behavior.jitterMs > 0 { latency += self.behavior.jitterMs * self.normal() }
         return max(0, latency)
     }

@@ -4,8 +4,14 @@ public struct AgentBehavior: Sendable, Codable, Hashable {
     public var latencyMs: Double
     /// Standard deviation of a normal jitter added to each turn's latency (clamped so latency stays ≥ 0).
     public var jitterMs: Double
-    /// Latency added per turn index within a session (drift), ms per turn.
+    /// Latency added per turn index within a session (drift), ms per turn; from turn `driftAfterTurn` on.
     public var driftMsPerTurn: Double
+    /// Zero-based turn index after which drift starts: turn `k` gets `driftMsPerTurn · max(0, k − driftAfterTurn)`
+    /// extra latency. 0 is linear drift from the first turn.
+    public var driftAfterTurn: Int = 0
+    /// How fast the agent's media clock runs against the real one, parts per million (+ fast, − slow): reply frames
+    /// go out every `frame / (1 + ppm·10⁻⁶)` of real time and RTP timestamps count the agent's own clock.
+    public var clockSkewPpm: Double = 0
     /// Frames at or above this RMS level are speech for the agent's VAD.
     public var vadThresholdDBFS: Double
     /// Silence after speech before the VAD declares the end of the utterance.
@@ -28,4 +34,15 @@ public struct AgentBehavior: Sendable, Codable, Hashable {
         self.seed = seed
         self.fragmentBytes = fragmentBytes
     }
+
+    /// The drift part of turn `turn`'s scripted latency (zero-based turn index), milliseconds.
+    public func driftMs(turn: Int) -> Double {
+        self.driftMsPerTurn * Double(Swift.max(0, turn - self.driftAfterTurn))
+    }
+
+    /// Real time between reply frames whose nominal length is `nominalNs` on the agent's skewed clock.
+    public func realFrameNs(nominalNs: Double) -> Double { nominalNs / (1 + self.clockSkewPpm * 1e-6) }
+
+    /// The agent's media-clock reading (nanoseconds) after `realNs` of real time.
+    public func mediaNs(realNs: Int64) -> Int64 { Int64((Double(realNs) * (1 + self.clockSkewPpm * 1e-6)).rounded()) }
 }

@@ -101,7 +101,11 @@ public struct Scenario: Sendable, Codable, Hashable {
     }
 
     public struct Session: Sendable, Codable, Hashable {
+        /// Turns per session; with `maxTurns`, the smallest number a session draws.
         public var turns: Int = 3
+        /// `session.turns: 20..100`: each session draws its number of turns uniformly from `turns...maxTurns`
+        /// (seeded, like everything a session plans); nil for a fixed count.
+        public var maxTurns: Int?
         public var thinkTimeMs: ClosedRange<Double> = 500...500
         /// Audio file paths, resolved against the scenario's directory.
         public var utterances: [String] = []

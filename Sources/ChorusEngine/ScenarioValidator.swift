@@ -10,7 +10,8 @@ import Foundation
 /// Keys (all optional but `session.utterances`):
 /// `name`, `seed`,
 /// `target.{url, transport, dialect, codec, end_of_turn, max_message_size}`,
-/// `agent.{latency, jitter, drift, hangover, reply, fragment}`,
+/// `agent.{latency, jitter, drift (a duration per turn, or {ms_per_turn, after_turn}), clock_skew_ppm, hangover,
+/// reply, fragment}`,
 /// `load.{callers, ramp, duration, connect_timeout}`,
 /// `session.{turns, think_time, utterances, response_timeout, audible_threshold, stall_threshold, speech_threshold,
 /// speech_window}`,
@@ -32,7 +33,8 @@ struct ScenarioValidator {
         "target.tls": ["ca_file", "insecure", "server_name"],
         "target.openai": ["model", "voice", "instructions", "vad_silence"],
         "target.twilio": ["custom_parameters", "account_sid"],
-        "agent": ["latency", "jitter", "drift", "hangover", "reply", "fragment"],
+        "agent": ["latency", "jitter", "drift", "clock_skew_ppm", "hangover", "reply", "fragment"],
+        "agent.drift": ["ms_per_turn", "after_turn"],
         "load": ["callers", "ramp", "duration", "connect_timeout", "arrival_rate", "arrivals", "max_concurrency", "stages"],
         "session": [
             "turns", "think_time", "utterances", "response_timeout", "audible_threshold", "stall_threshold",
@@ -215,10 +217,32 @@ struct ScenarioValidator {
     private mutating func readAgent(_ a: ScenarioNode, into s: inout Scenario) {
         if let v = a["latency"] { s.agent.latencyMs = self.duration(v, "agent.latency") ?? s.agent.latencyMs }
         if let v = a["jitter"] { s.agent.jitterMs = self.duration(v, "agent.jitter") ?? s.agent.jitterMs }
-        if let v = a["drift"] { s.agent.driftMsPerTurn = self.duration(v, "agent.drift", allowNegative: true) ?? s.agent.driftMsPerTurn }
+        if let v = a["drift"] { self.readDrift(v, into: &s) }
+        if let v = a["clock_skew_ppm"], let text = self.string(v, "agent.clock_skew_ppm") {
+            if let ppm = Double(text), abs(ppm) <= 10_000 {
+                s.agent.clockSkewPpm = ppm
+            } else {
+                self.problem(v, "agent.clock_skew_ppm", "'\(text)' is not a number of ppm from -10000 to 10000 (expected e.g. 200)")
+            }
+        }
         if let v = a["hangover"] { s.agent.hangoverMs = self.duration(v, "agent.hangover") ?? s.agent.hangoverMs }
         if let v = a["reply"], let p = self.string(v, "agent.reply") { s.agentReply = self.existingFile(v, "agent.reply", p) }
         if let v = a["fragment"] { s.agent.fragmentBytes = self.int(v, "agent.fragment", min: 1) }
+    }
+
+    /// `agent.drift`: a duration per turn (`15ms`, linear from the first turn) or `{ms_per_turn, after_turn}`.
+    private mutating func readDrift(_ v: ScenarioNode, into s: inout Scenario) {
+        guard case .mapping = v else {
+            s.agent.driftMsPerTurn = self.duration(v, "agent.drift", allowNegative: true) ?? s.agent.driftMsPerTurn
+            return
+        }
+        self.checkKeys(v, section: "agent.drift")
+        if let r = v["ms_per_turn"] {
+            s.agent.driftMsPerTurn = self.duration(r, "agent.drift.ms_per_turn", allowNegative: true) ?? 0
+        } else {
+            self.problem(v, "agent.drift", "missing ms_per_turn (expected e.g. {ms_per_turn: 15ms, after_turn: 10})")
+        }
+        if let k = v["after_turn"] { s.agent.driftAfterTurn = self.int(k, "agent.drift.after_turn", min: 0) ?? 0 }
     }
 
     private mutating func readLoad(_ l: ScenarioNode, into s: inout Scenario) {
@@ -281,8 +305,22 @@ struct ScenarioValidator {
         return stages
     }
 
+    /// `session.turns`: a count (`3`) or a range each session draws from (`20..100`).
+    private mutating func readTurns(_ v: ScenarioNode, into s: inout Scenario) {
+        guard let text = self.string(v, "session.turns") else { return }
+        let parts = text.components(separatedBy: "..").map { $0.trimmingCharacters(in: .whitespaces) }
+        if parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), low >= 1, high >= low {
+            s.session.turns = low
+            s.session.maxTurns = high
+        } else if parts.count == 1, let n = Int(parts[0]), n >= 1 {
+            s.session.turns = n
+        } else {
+            self.problem(v, "session.turns", "'\(text)' is not a whole number ≥ 1 or a range like 20..100")
+        }
+    }
+
     private mutating func readSession(_ ss: ScenarioNode, into s: inout Scenario) {
-        if let v = ss["turns"] { s.session.turns = self.int(v, "session.turns", min: 1) ?? s.session.turns }
+        if let v = ss["turns"] { self.readTurns(v, into: &s) }
         if let v = ss["think_time"], let text = self.string(v, "session.think_time") {
             if let r = DurationParser.range(text), r.lowerBound >= 0 {
                 s.session.thinkTimeMs = r

@@ -20,8 +20,10 @@ public struct SessionPlanner: Sendable {
         let seed = self.scenario.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(sessionIndex)
         var rng = SplitMix64(seed: seed)
         let s = self.scenario.session
-        let clips = (0..<s.turns).map { _ in Int(rng.next() % UInt64(max(1, self.clipCount))) }
-        let think = (0..<s.turns).map { _ -> Int64 in
+        // Drawn only for a range, so scenarios with a fixed count plan exactly as before.
+        let turns = s.maxTurns.map { Int.random(in: s.turns...Swift.max(s.turns, $0), using: &rng) } ?? s.turns
+        let clips = (0..<turns).map { _ in Int(rng.next() % UInt64(max(1, self.clipCount))) }
+        let think = (0..<turns).map { _ -> Int64 in
             let ms = s.thinkTimeMs.lowerBound == s.thinkTimeMs.upperBound
                 ? s.thinkTimeMs.lowerBound : Double.random(in: s.thinkTimeMs, using: &rng)
             return Int64(ms * 1e6)

@@ -17,6 +17,14 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Scripted latency from end of speech to first reply audio.") var latency = "300ms"
     @Option(help: "Standard deviation of normal jitter added to the latency.") var jitter = "0ms"
     @Option(help: "Latency added per turn within a session (drift).") var drift = "0ms"
+    @Option(
+        name: .customLong("drift-after-turn"),
+        help: "Zero-based turn index after which drift starts (turn k gets drift × max(0, k − this)).")
+    var driftAfterTurn = 0
+    @Option(
+        name: .customLong("clock-skew-ppm"),
+        help: "Run the agent's media clock fast (+) or slow (−) by this many ppm: reply pacing and RTP timestamps.")
+    var clockSkewPpm: Double = 0
     @Option(help: "Silence after speech before the agent's VAD ends the utterance.") var hangover = "400ms"
     @Option(help: "Reply clip (WAV/FLAC/OGG); a tone when omitted.") var reply: String?
     @Option(help: "Append per-turn ground truth as JSON lines to this file.") var truth: String?
@@ -61,10 +69,14 @@ struct AgentCommand: AsyncParsableCommand {
             }
             return v
         }
-        let behavior = AgentBehavior(
+        var behavior = AgentBehavior(
             latencyMs: ms(self.latency, "latency"), jitterMs: ms(self.jitter, "jitter"),
             driftMsPerTurn: ms(self.drift, "drift", negative: true), hangoverMs: ms(self.hangover, "hangover"),
             seed: self.seed, fragmentBytes: self.fragment)
+        behavior.driftAfterTurn = self.driftAfterTurn
+        behavior.clockSkewPpm = self.clockSkewPpm
+        if self.driftAfterTurn < 0 { problems.append("--drift-after-turn: must be ≥ 0") }
+        if !(abs(self.clockSkewPpm) <= 10_000) { problems.append("--clock-skew-ppm: must be from -10000 to 10000") }
         let parts = self.listen.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
             problems.append("--listen: '\(self.listen)' is not HOST:PORT")

@@ -23,6 +23,7 @@ final class EmbeddedAgentProcess {
         var args = [
             "agent", "--listen", "127.0.0.1:0", "--latency", "\(behavior.latencyMs)ms",
             "--jitter", "\(behavior.jitterMs)ms", "--drift", "\(behavior.driftMsPerTurn)ms",
+            "--drift-after-turn", "\(behavior.driftAfterTurn)", "--clock-skew-ppm", "\(behavior.clockSkewPpm)",
             "--hangover", "\(behavior.hangoverMs)ms", "--truth", truthPath, "--seed", "\(behavior.seed)",
             // Half the cores: the agent shares the machine with the callers it answers.
             "--exit-on-stdin-eof", "--threads", "\(max(1, UsableCores.count / 2))",

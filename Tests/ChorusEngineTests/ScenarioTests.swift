@@ -1,6 +1,7 @@
 import ChorusCore
 import ChorusEngine
 import ChorusTestSupport
+import ChorusTransport
 import Foundation
 import Testing
 
@@ -123,6 +124,11 @@ struct ScenarioTests {
         ("target: {dialect: klingon}", "target.dialect", "expected one of"),
         ("load: {callers: 0}", "load.callers", "whole number"),
         ("agent: {fragment: 0}", "agent.fragment", "whole number"),
+        ("agent: {drift: {ms_per_turn: 15ms, aftr_turn: 3}}", "agent.drift.aftr_turn", "did you mean 'after_turn'"),
+        ("agent: {drift: {after_turn: 3}}", "agent.drift", "missing ms_per_turn"),
+        ("agent: {drift: {ms_per_turn: 15ms, after_turn: -1}}", "agent.drift.after_turn", "whole number"),
+        ("agent: {clock_skew_ppm: fast}", "agent.clock_skew_ppm", "number of ppm"),
+        ("session: {utterances: [audio/book-a-table.wav], turns: 100..20}", "session.turns", "range like 20..100"),
         ("target: {max_message_size: 16MiB}", "target.max_message_size", "whole number"),
         ("session: {utterances: [audio/missing.wav]}", "session.utterances[0]", "not found"),
         ("target: {url: http://x}", "target.url", "not a ws://"),
@@ -135,6 +141,24 @@ struct ScenarioTests {
         let line = try #require(error.problems.first { $0.contains(key) }, "\(error.problems)")
         #expect(line.contains(expected), "\(line)")
         #expect(line.hasPrefix(self.path), "names the file: \(line)")
+    }
+
+    @Test("Drift after a turn, clock skew and a range of turns are read")
+    func driftSkewAndTurnRange() throws {
+        let yaml = """
+            agent: {drift: {ms_per_turn: 15ms, after_turn: 10}, clock_skew_ppm: -120.5}
+            session: {utterances: [audio/book-a-table.wav], turns: 20..100}
+            """
+        let s = try Scenario.parse(yaml: yaml, path: self.path)
+        #expect(s.agent.driftMsPerTurn == 15 && s.agent.driftAfterTurn == 10 && s.agent.clockSkewPpm == -120.5)
+        #expect(s.agent.driftMs(turn: 10) == 0 && s.agent.driftMs(turn: 14) == 60)
+        #expect(s.session.turns == 20 && s.session.maxTurns == 100)
+        let linear = try Scenario.parse(
+            yaml: "agent: {drift: 5ms}\nsession: {utterances: [audio/book-a-table.wav]}", path: self.path)
+        #expect(linear.agent.driftMsPerTurn == 5 && linear.agent.driftMs(turn: 3) == 15)
+        let planner = SessionPlanner(scenario: s, clipCount: 1, runId: "r", originNs: 0)
+        let counts = (0..<200).map { planner.plan(callerIndex: 0, sessionIndex: $0).turnClips.count }
+        #expect(counts.allSatisfy { (20...100).contains($0) } && Set(counts).count > 30, "\(counts)")
     }
 
     @Test func everyProblemIsReportedAtOnce() throws {
