@@ -28,6 +28,9 @@ public struct SessionResult: Sendable, Codable, Hashable {
     public var ttfaFloorMs: Double?
     /// Where a WebRTC call's connect time went (signalling, ICE, DTLS, first media); nil for other transports.
     public var connectPhases: ConnectPhases?
+    /// How fast the agent's media clock ran against the caller's over the session, ppm (+ fast); nil when too little
+    /// media arrived to tell (docs/metrics.md, "Clock drift").
+    public var clockDriftPpm: Double?
 
     public init(
         callerIndex: Int, sessionIndex: Int, transport: String, dialect: String, codec: String,

@@ -209,10 +209,11 @@ public final class LoadRun: Sendable {
         self.gate.finish()
         BookkeepingPriority.lowerCurrentThread()  // resumed on whichever thread: storing the result is bookkeeping
         let origin = context.planner.originNs
-        let result = self.sessionResult(
+        var result = self.sessionResult(
             cell: cell, caller: caller, index: index, intendedNs: intendedNs, origin: origin, startedNs: r.startedNs,
             connectNs: r.connectNs, endedNs: r.endedNs, outcome: r.report.outcome, error: r.report.error,
             turns: r.report.turns, network: r.report.network, ttfaFloorMs: floorMs, connectPhases: r.connectPhases)
+        result.clockDriftPpm = r.report.clockDriftPpm
         self.progress.add(result)
         await context.onSession(result)
     }

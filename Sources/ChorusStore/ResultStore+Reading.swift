@@ -153,6 +153,7 @@ extension ResultStore {
             signallingMs: row["signalling_ms"], iceMs: row["ice_ms"], dtlsMs: row["dtls_ms"],
             firstMediaMs: row["first_media_ms"])
         if phases != ConnectPhases() { result.connectPhases = phases }
+        result.clockDriftPpm = row["clock_drift_ppm"]
         return result
     }
 }

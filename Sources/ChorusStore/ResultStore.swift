@@ -144,8 +144,10 @@ public final class ResultStore: Sendable {
             sql: """
                 INSERT INTO sessions (run_id, caller_index, session_index, transport, dialect, codec,
                     network_profile, intended_start_ms, started_ms, connect_ms, ended_ms, turns_completed, outcome,
-                    error, ttfa_floor_ms, signalling_ms, ice_ms, dtls_ms, first_media_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    error, ttfa_floor_ms, signalling_ms, ice_ms, dtls_ms, first_media_ms, ttfa_slope_ms_per_turn,
+                    ttfa_slope_low, ttfa_slope_high, v2v_slope_ms_per_turn, v2v_slope_low, v2v_slope_high,
+                    clock_drift_ppm)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let turnStatement = try db.cachedStatement(
             sql: """
@@ -161,11 +163,13 @@ public final class ResultStore: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for s in sessions {
+            let ttfa = s.ttfaDrift, v2v = s.voiceToVoiceDrift
             try sessionStatement.execute(arguments: [
                 runId, s.callerIndex, s.sessionIndex, s.transport, s.dialect, s.codec, s.networkProfile,
                 s.intendedStartMs, s.startedMs, s.connectMs, s.endedMs, s.turnsCompleted, s.outcome.rawValue,
                 s.error, s.ttfaFloorMs, s.connectPhases?.signallingMs, s.connectPhases?.iceMs,
-                s.connectPhases?.dtlsMs, s.connectPhases?.firstMediaMs,
+                s.connectPhases?.dtlsMs, s.connectPhases?.firstMediaMs, ttfa?.slope, ttfa?.low, ttfa?.high,
+                v2v?.slope, v2v?.low, v2v?.high, s.clockDriftPpm,
             ])
             let sessionId = db.lastInsertedRowID
             for t in s.turns {

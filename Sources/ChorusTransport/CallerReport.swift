@@ -7,6 +7,8 @@ public struct CallerReport: Sendable {
     public var error: String?
     /// Per-direction media statistics, for transports that see packets.
     public var network: [NetworkStats] = []
+    /// The agent's media clock against the caller's over the call, ppm; nil when too little media arrived.
+    public var clockDriftPpm: Double?
 
     public init(turns: [TurnResult], outcome: Outcome, error: String? = nil, network: [NetworkStats] = []) {
         self.turns = turns

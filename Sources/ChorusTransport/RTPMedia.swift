@@ -37,6 +37,11 @@ final class RTPMedia: CallMedia {
     private var lastBlockAboutUs: RTCPReportBlock?
     private var rttNs: Int64?
     private var talkspurts: TalkspurtTracker
+    /// The agent's media clock against ours, from RTP timestamps against arrival (fixed memory, no allocation).
+    private var skew = ClockSkewEstimator()
+    /// The last RTP timestamp seen and its count of ticks since the first one (unwrapped).
+    private var lastTimestamp: UInt32?
+    private var extendedTicks: Int64 = 0
 
     var frameNs: Int64 { self.audio.frameNs }
     let clipShapes: [CallFlow.ClipShape]
@@ -115,6 +120,7 @@ final class RTPMedia: CallMedia {
         }
         self.receiver?.record(seq: h.sequenceNumber, rtpTimestamp: h.timestamp, arrivalNs: nowNs)
         self.playout.record(seq: h.sequenceNumber, rtpTimestamp: h.timestamp, arrivalNs: nowNs, marker: h.marker)
+        self.recordMediaClock(h.timestamp, arrivalNs: nowNs)
         var audible = false
         if call.flow.wantsLevel {
             audible = self.isAudible(view, bytes, threshold: call.flow.plan.audibleThresholdDBFS)
@@ -125,6 +131,18 @@ final class RTPMedia: CallMedia {
             atNs: nowNs, durationNs: self.audio.frameNs, audible: audible, response: placed.ordinal,
             downDelayNs: downDelayNs, isResponseStart: placed.isStart)
     }
+
+    /// Feeds the skew estimator: the timestamp unwrapped (a signed step from the last one) and turned into ns.
+    private func recordMediaClock(_ timestamp: UInt32, arrivalNs: Int64) {
+        if let last = self.lastTimestamp {
+            self.extendedTicks += Int64(Int32(bitPattern: timestamp &- last))
+        }
+        self.lastTimestamp = timestamp
+        let mediaNs = self.extendedTicks * 1_000_000_000 / Int64(self.audio.format.clockRate)
+        self.skew.record(arrivalNs: arrivalNs, mediaNs: mediaNs)
+    }
+
+    func clockDriftPpm(_ call: CallEngine<RTPMedia>) -> Double? { self.skew.ppm() }
 
     private func isAudible(_ view: RTPPacketView, _ bytes: UnsafeRawBufferPointer, threshold: Double) -> Bool {
         if let level = view.audioLevel {

@@ -17,6 +17,12 @@ final class WebSocketMedia: CallMedia {
     private let rawWriter: RawFrameWriter
     private var rng: SplitMix64
     private var audioFramesReceived: UInt64 = 0
+    /// The agent's media clock against ours, from the audio received in each response against arrival; each
+    /// response is a segment whose media time starts at zero (fixed memory, no allocation).
+    private var skew = ClockSkewEstimator(windowNs: 250_000_000)
+    private var skewResponse: Int?
+    private var skewMediaNs: Int64 = 0
+    private var skewLastArrivalNs: Int64 = .min / 2
 
     var frameNs: Int64 { self.audio.frameNs }
     var clipShapes: [CallFlow.ClipShape] { self.audio.clipShapes }
@@ -112,6 +118,23 @@ final class WebSocketMedia: CallMedia {
 
     // MARK: - Receiving
 
+    func clockDriftPpm(_ call: CallEngine<WebSocketMedia>) -> Double? { self.skew.ppm() }
+
+    /// Feeds the skew estimator with a chunk of `durationNs` of audio: its media time is the audio of the response
+    /// received before it. A new response, or audio after a pause of over 300 ms for dialects that do not number
+    /// responses, starts a new segment.
+    private func recordMediaClock(arrivalNs: Int64, durationNs: Int64) {
+        let response = self.session.responseOrdinal
+        defer { self.skewLastArrivalNs = arrivalNs }
+        if response != self.skewResponse || arrivalNs - self.skewLastArrivalNs > 300_000_000 {
+            self.skewResponse = response
+            self.skewMediaNs = 0
+            self.skew.startSegment()
+        }
+        self.skew.record(arrivalNs: arrivalNs, mediaNs: self.skewMediaNs)
+        self.skewMediaNs += durationNs
+    }
+
     func receive(_ frame: WebSocketFrame, arrivalNs nowNs: Int64, downDelayNs: Int64, _ call: CallEngine<WebSocketMedia>) {
         switch frame.opcode {
         case .ping:
@@ -137,6 +160,7 @@ final class WebSocketMedia: CallMedia {
         switch self.session.receive(frame, nowNs: nowNs) {
         case .audio(let payload, let format):
             self.audioFramesReceived &+= 1
+            self.recordMediaClock(arrivalNs: nowNs, durationNs: format.durationNs(byteCount: payload.readableBytes))
             var audible = false
             if call.flow.wantsLevel {
                 let level = payload.withUnsafeReadableBytes { bytes in

@@ -14,7 +14,9 @@ struct ResultStoreTests {
         "sessions": [
             "id", "run_id", "caller_index", "session_index", "transport", "dialect", "codec", "network_profile",
             "intended_start_ms", "started_ms", "connect_ms", "ended_ms", "turns_completed", "outcome", "error",
-            "ttfa_floor_ms", "signalling_ms", "ice_ms", "dtls_ms", "first_media_ms",
+            "ttfa_floor_ms", "signalling_ms", "ice_ms", "dtls_ms", "first_media_ms", "ttfa_slope_ms_per_turn",
+            "ttfa_slope_low", "ttfa_slope_high", "v2v_slope_ms_per_turn", "v2v_slope_low", "v2v_slope_high",
+            "clock_drift_ppm",
         ],
         "turns": [
             "id", "run_id", "session_id", "turn_index", "utterance", "eos_ms", "eos_late_ms", "ttfa_ms",

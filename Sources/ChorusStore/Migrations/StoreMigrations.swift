@@ -12,6 +12,7 @@ enum StoreMigrations {
         ("v3-response-attribution", v3ResponseAttribution),
         ("v4-baseline-gates-tags", v4BaselineGatesTags),
         ("v5-webrtc-connect-phases", v5WebRTCConnectPhases),
+        ("v6-drift", v6Drift),
     ]
 
     /// A migrator holding `all`.
@@ -157,5 +158,15 @@ enum StoreMigrations {
         ALTER TABLE sessions ADD COLUMN ice_ms REAL;
         ALTER TABLE sessions ADD COLUMN dtls_ms REAL;
         ALTER TABLE sessions ADD COLUMN first_media_ms REAL;
+        """
+
+    static let v6Drift = """
+        ALTER TABLE sessions ADD COLUMN ttfa_slope_ms_per_turn REAL;
+        ALTER TABLE sessions ADD COLUMN ttfa_slope_low REAL;
+        ALTER TABLE sessions ADD COLUMN ttfa_slope_high REAL;
+        ALTER TABLE sessions ADD COLUMN v2v_slope_ms_per_turn REAL;
+        ALTER TABLE sessions ADD COLUMN v2v_slope_low REAL;
+        ALTER TABLE sessions ADD COLUMN v2v_slope_high REAL;
+        ALTER TABLE sessions ADD COLUMN clock_drift_ppm REAL;
         """
 }

@@ -99,10 +99,11 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
         self.countTurns()
         self.stopPacing()
         self.stats.activeSessions -= 1
-        self.promise.succeed(
-            CallerReport(
-                turns: self.flow.turns, outcome: self.flow.outcome, error: self.flow.error,
-                network: self.media.networkStats(self)))
+        var report = CallerReport(
+            turns: self.flow.turns, outcome: self.flow.outcome, error: self.flow.error,
+            network: self.media.networkStats(self))
+        report.clockDriftPpm = self.media.clockDriftPpm(self)
+        self.promise.succeed(report)
         context.fireChannelInactive()
     }
 

@@ -43,11 +43,14 @@ protocol CallMedia: AnyObject {
     func turnsFinished(_ call: CallEngine<Self>)
     /// The media's per-direction statistics for the call's report.
     func networkStats(_ call: CallEngine<Self>) -> [NetworkStats]
+    /// The agent's media clock against ours over the call, ppm (+ fast); nil when the media cannot tell.
+    func clockDriftPpm(_ call: CallEngine<Self>) -> Double?
 }
 
 extension CallMedia {
     func sendEndOfTurn(turn: Int, deadlineNs: Int64, _ call: CallEngine<Self>) -> Bool { false }
     func turnsFinished(_ call: CallEngine<Self>) {}
+    func clockDriftPpm(_ call: CallEngine<Self>) -> Double? { nil }
     func flush(_ call: CallEngine<Self>) { call.context?.flush() }
 }
 
