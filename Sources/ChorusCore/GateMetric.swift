@@ -6,7 +6,9 @@ import Foundation
 /// (`avg`), `p50` (`median`), any percentile `pNN` (`p05`, `p95`, `p99`, `p999` = 99.9, `p99.9`), `max` or `count`,
 /// in milliseconds. `mos` takes the same statistics over sessions (agent → caller). Rates are percent:
 /// `errors.rate`, `turns.ok_rate`, `stalls.rate`, `loss.effective` (mean effective loss, agent → caller).
-/// `stalls.per_min` is stalls per minute of reply audio; `drift.slope` is the Theil–Sen slope of TTFA in ms per turn.
+/// `stalls.per_min` is stalls per minute of reply audio; `drift.slope` is the Theil–Sen slope of the per-turn-index
+/// median TTFA in ms per turn, `drift.slope_ms_per_turn` the median over sessions of each session's Theil–Sen slope
+/// of TTFA against turn index, and `drift.p95_by_turn_21plus` the TTFA p95 of turns 21 and later (ms).
 public struct GateMetric: Sendable, Hashable {
     /// How values of the family are summarised.
     public enum Statistic: Sendable, Hashable {
@@ -19,6 +21,8 @@ public struct GateMetric: Sendable, Hashable {
         case perMinute
         /// Theil–Sen slope per turn index.
         case slope
+        /// The median over sessions of each session's Theil–Sen slope per turn index.
+        case medianSessionSlope
     }
 
     /// The unit of the metric's values and limits.
@@ -42,6 +46,8 @@ public struct GateMetric: Sendable, Hashable {
         "errors.rate": (.rate, .percent, false), "turns.ok_rate": (.rate, .percent, true),
         "stalls.rate": (.rate, .percent, false), "stalls.per_min": (.perMinute, .perMinute, false),
         "loss.effective": (.mean, .percent, false), "drift.slope": (.slope, .msPerTurn, false),
+        "drift.slope_ms_per_turn": (.medianSessionSlope, .msPerTurn, false),
+        "drift.p95_by_turn_21plus": (.percentile(95), .milliseconds, false),
     ]
 
     /// Parses a metric name; the error lists what is known.
@@ -96,7 +102,7 @@ public struct GateMetric: Sendable, Hashable {
     public var comparableWithBaseline: Bool {
         switch self.statistic {
         case .percentile, .mean, .rate: return true
-        case .min, .max, .count, .perMinute, .slope: return false
+        case .min, .max, .count, .perMinute, .slope, .medianSessionSlope: return false
         }
     }
 

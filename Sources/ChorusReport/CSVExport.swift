@@ -18,7 +18,8 @@ public enum CSVExport {
     public static let sessionColumns = [
         "run_id", "session_index", "caller_index", "transport", "dialect", "codec", "network_profile", "outcome",
         "intended_start_ms", "started_ms", "start_late_ms", "connect_ms", "ended_ms", "turns", "turns_completed",
-        "error", "signalling_ms", "ice_ms", "dtls_ms", "first_media_ms",
+        "error", "signalling_ms", "ice_ms", "dtls_ms", "first_media_ms", "ttfa_slope_ms_per_turn", "ttfa_slope_low",
+        "ttfa_slope_high", "clock_drift_ppm",
     ]
 
     /// Columns of `summary(_:)`: one row for the whole run (`scope` = `all`), then one per cell (`scope` = `cell`).
@@ -63,7 +64,8 @@ public enum CSVExport {
                 String(s.turns.count), String(s.turnsCompleted), s.error ?? "",
                 Self.ms(s.connectPhases?.signallingMs), Self.ms(s.connectPhases?.iceMs),
                 Self.ms(s.connectPhases?.dtlsMs), Self.ms(s.connectPhases?.firstMediaMs),
-            ]
+            ] + { (fit: TheilSen?) in [Self.ms(fit?.slope), Self.ms(fit?.low), Self.ms(fit?.high)] }(s.ttfaDrift)
+                + [Self.ms(s.clockDriftPpm)]
         }
         return Self.document(header: Self.sessionColumns, rows: rows)
     }

@@ -139,24 +139,32 @@ extension HTMLReport {
         return svg
     }
 
-    /// Median TTFA of `ok` turns per turn index with its interquartile band, one line per cell: shows drift.
+    /// Median TTFA of `ok` turns per turn index with its interquartile band, its p95 (dashed) and the Theil–Sen line
+    /// through every turn (dotted), one colour per cell: shows drift.
     static func turnIndexChart(_ report: RunReport) -> (svg: String, drift: [(String, Double)]) {
         let multi = report.cellKeys.count > 1
         let names = CellKey.shortLabels(report.cellKeys)
-        var lines: [(label: String, color: String, points: [TurnPoint])] = []
+        var lines: [(label: String, color: String, points: [TurnPoint], fit: TheilSen?)] = []
         for (i, key) in report.cellKeys.enumerated() {
-            let points = Self.turnPoints(report.sessions(in: key))
-            if !points.isEmpty { lines.append((multi ? names[key] ?? key.label : "median TTFA", SVGPlot.palette[i % 10], points)) }
+            let sessions = report.sessions(in: key)
+            let points = Self.turnPoints(sessions)
+            if !points.isEmpty {
+                lines.append(
+                    (multi ? names[key] ?? key.label : "median TTFA", SVGPlot.palette[i % 10], points,
+                     DriftSummary(sessions: sessions).pooled))
+            }
         }
         let maxIndex = lines.flatMap { $0.points.map(\.index) }.max() ?? 0
         guard maxIndex > 0 else {
             return (Self.emptyChart("Needs ok turns at two or more turn indices to show TTFA across a session."), [])
         }
         let xTicks = SVGPlot.ticks(0, Double(maxIndex), count: Swift.min(maxIndex + 1, 12), integer: true)
-        let yTicks = SVGPlot.ticks(0, lines.flatMap { $0.points.map(\.q3) }.max() ?? 1)
+        let yTicks = SVGPlot.ticks(0, lines.flatMap { $0.points.map(\.p95) }.max() ?? 1)
         var plot = SVGPlot(height: 300, xDomain: xTicks.domain, yDomain: yTicks.domain)
         var legend = lines.map { LegendEntry(label: $0.label, color: $0.color) }
-        legend.append(LegendEntry(label: "interquartile range", color: multi ? "#888" : SVGPlot.palette[0], area: true))
+        let neutral = multi ? "#888" : SVGPlot.palette[0]
+        legend.append(LegendEntry(label: "interquartile range", color: neutral, area: true))
+        legend.append(LegendEntry(label: "p95", color: neutral, dashed: true))
         let legendSVG = Self.legend(legend, plot: &plot)
         var svg = Self.svgOpen(plot, title: "Median TTFA by turn index")
         svg += legendSVG
@@ -167,6 +175,14 @@ extension HTMLReport {
             svg += "<path class=\"band\" fill=\"\(line.color)\" d=\"\(plot.path(band, y: plot.y))Z\"/>"
         }
         for line in lines {
+            let p95 = line.points.map { (Double($0.index), $0.p95) }
+            svg += "<path class=\"series dashed\" stroke=\"\(line.color)\" d=\"\(plot.path(p95, y: plot.y))\"/>"
+            if let fit = line.fit, let first = line.points.first, let last = line.points.last {
+                let ends = [Double(first.index), Double(last.index)].map { ($0, fit.intercept + fit.slope * $0) }
+                svg += "<path class=\"series dotted\" stroke=\"\(line.color)\" d=\"\(plot.path(ends, y: plot.y))\">"
+                svg += "<title>\(HTML.escape(line.label)): Theil–Sen \(Fixed.format(fit.slope, 2)) ms/turn "
+                svg += "(95 % \(Fixed.format(fit.low, 2))…\(Fixed.format(fit.high, 2)))</title></path>"
+            }
             let median = line.points.map { (Double($0.index), $0.median) }
             svg += "<path class=\"series\" stroke=\"\(line.color)\" d=\"\(plot.path(median, y: plot.y))\"/>"
             for p in line.points {
@@ -230,6 +246,7 @@ extension HTMLReport {
         var median: Double
         var q1: Double
         var q3: Double
+        var p95: Double
         var count: Int
     }
 
@@ -243,7 +260,7 @@ extension HTMLReport {
             return TurnPoint(
                 index: index, median: LatencySummary.percentile(sorted, 50) ?? 0,
                 q1: LatencySummary.percentile(sorted, 25) ?? 0, q3: LatencySummary.percentile(sorted, 75) ?? 0,
-                count: sorted.count)
+                p95: LatencySummary.percentile(sorted, 95) ?? 0, count: sorted.count)
         }
     }
 

@@ -82,6 +82,7 @@ extension HTMLReport {
         svg.chart .ref { stroke: var(--muted); stroke-width: 1; stroke-dasharray: 2 4; opacity: .6; }
         svg.chart .series { fill: none; stroke-width: 2.2; stroke-linejoin: round; stroke-linecap: round; }
         svg.chart .series.dashed { stroke-dasharray: 7 5; }
+        svg.chart .series.dotted { stroke-dasharray: 2 4; stroke-width: 2.5; }
         svg.chart path.series:hover { stroke-width: 3.5; }
         svg.chart .gate { stroke: #c62828; stroke-width: 1.5; stroke-dasharray: 6 4; }
         svg.chart .gatemark { fill: var(--card); stroke: #c62828; stroke-width: 2; }

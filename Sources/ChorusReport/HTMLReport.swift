@@ -4,7 +4,8 @@ import Foundation
 /// The run as one self-contained HTML page: inline CSS and SVG charts, nothing fetched, every input escaped.
 ///
 /// Sections: header and validity, headline tiles, TTFA distribution chart, latency summary, gates, outcomes,
-/// cells (when the run has several), TTFA by turn index, harness load and lateness, and the scenario as run.
+/// cells (when the run has several), TTFA by turn index, long-session drift (per cell), soak (memory and rolling p95,
+/// runs of two minutes or more), harness load and lateness, and the scenario as run.
 public enum HTMLReport {
     /// The complete HTML document for `report`.
     public static func render(_ report: RunReport) -> String {
@@ -42,9 +43,23 @@ public enum HTMLReport {
         let drift = Self.turnIndexChart(report)
         html += Self.section(
             "TTFA across a session", id: "drift",
-            note: "Median TTFA of ok turns at each turn index, with the middle half of turns shaded. "
-                + "A rising line is drift." + Self.driftNote(drift.drift),
+            note: "Median TTFA of ok turns at each turn index, with the middle half of turns shaded, p95 dashed and "
+                + "the Theil–Sen line through every turn dotted. A rising line is drift." + Self.driftNote(drift.drift),
             body: drift.svg)
+        html += Self.section(
+            "Long-session drift", id: "long-drift",
+            note: "Per session, the Theil–Sen slope of TTFA against turn index with its 95 % rank interval; "
+                + "'sessions rising' is the share whose whole interval is above zero. TTFA p50 / p95 by turn "
+                + "number (1-based). Clock drift: how fast the agent's media clock ran against the caller's "
+                + "(+ fast), median over sessions, from the lower envelope of media time against arrival.",
+            body: Self.driftTable(report))
+        if let first = report.samples.first, let last = report.samples.last, last.tMs - first.tMs >= 120_000 {
+            html += Self.section(
+                "Soak", id: "soak",
+                note: "Resident memory of the harness and the TTFA p95 of the last minute, over the run. "
+                    + "Both flat: the harness holds no per-turn state and the agent does not degrade.",
+                body: Self.soakChart(report))
+        }
         html += Self.section(
             "Harness", id: "harness",
             note: "How busy the harness was and how late it sent frames against its own schedule. "

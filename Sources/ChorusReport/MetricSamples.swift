@@ -17,6 +17,7 @@ public enum MetricSamples {
         switch metric.statistic {
         case .perMinute: return RunAggregates(sessions: sessions).stallsPerMinute
         case .slope: return HTMLReport.theilSen(HTMLReport.turnPoints(sessions))
+        case .medianSessionSlope: return DriftSummary(sessions: sessions).medianSlopeMsPerTurn
         case .count: return Double(sessions.reduce(0) { $0 + Self.values(metric, $1).count })
         case .min: return sessions.flatMap { Self.values(metric, $0) }.min()
         case .max: return sessions.flatMap { Self.values(metric, $0) }.max()
@@ -31,7 +32,7 @@ public enum MetricSamples {
         switch metric.statistic {
         case .percentile(let p): return .percentile(p)
         case .mean, .rate: return .mean
-        case .min, .max, .count, .perMinute, .slope: return nil
+        case .min, .max, .count, .perMinute, .slope, .medianSessionSlope: return nil
         }
     }
 
@@ -39,6 +40,9 @@ public enum MetricSamples {
     public static func noun(_ metric: GateMetric) -> String {
         ["connect", "mos", "loss"].contains(metric.family) ? "sessions" : "turns"
     }
+
+    /// Zero-based index of turn 21, where `drift.p95_by_turn_21plus` starts counting.
+    static let lateTurnIndex = 20
 
     private static func values(_ metric: GateMetric, _ session: SessionResult) -> [Double] {
         switch metric.family {
@@ -59,7 +63,10 @@ public enum MetricSamples {
             case "response": field = \.responseMs
             default: field = \.ttfaMs
             }
-            return session.turns.filter { $0.outcome == .ok }.compactMap(field).filter { !$0.isNaN }
+            // `drift.p95_by_turn_21plus`: TTFA of the 21st turn of a session and later.
+            let firstIndex = metric.family == "drift" ? Self.lateTurnIndex : 0
+            return session.turns.filter { $0.outcome == .ok && $0.turnIndex >= firstIndex }.compactMap(field)
+                .filter { !$0.isNaN }
         }
     }
 }

@@ -35,6 +35,19 @@ public enum TerminalSummary {
                         + Self.pad(Fixed.format(c.ttfa.p95, 1, placeholder: "-"), 9, right: true))
             }
         }
+        let drift = DriftSummary(sessions: report.sessions)
+        if drift.sessionsFitted > 0 || drift.clockDriftSessions > 0 {
+            var line = "drift: "
+            if let slope = drift.medianSlopeMsPerTurn {
+                line += "median session slope \(Fixed.format(slope, 2)) ms/turn over \(drift.sessionsFitted) sessions"
+                line += " (\(Fixed.format(drift.significantlyPositivePct, 0, placeholder: "-")) % rising)"
+            }
+            if let ppm = drift.clockDriftPpm {
+                line += (drift.sessionsFitted > 0 ? "; " : "") + "agent clock \(Fixed.format(ppm, 1)) ppm"
+            }
+            lines.append("")
+            lines.append(line)
+        }
         lines.append("")
         lines += Self.gateLines(report.gates)
         if !run.valid {
