@@ -21,7 +21,7 @@ struct TheilSenTests {
     func knownSlopeIsRecovered() throws {
         var covered = 0
         for seed in UInt64(1)...100 {
-            let fit = try #require(TheilSen.fit(Self.series(slope: 15, turns: 40, sd: 40, seed: seed)))
+            let fit = try #require(TheilSen.fit(Self.series(slope: 15, turns: 40, sd: 25, seed: seed)))
             #expect(abs(fit.slope - 15) <= 1.5, "seed \(seed): \(fit.slope)")
             if fit.low <= 15 && 15 <= fit.high { covered += 1 }
             #expect(fit.isSignificantlyPositive)
