@@ -14,11 +14,10 @@ extension HTMLReport {
             return "<p class=\"empty\">Needs sessions of \(SessionResult.minimumDriftTurns) or more ok turns "
                 + "(latency drift) or with enough received media (clock drift).</p>"
         }
-        var html = "<table class=\"num\"><thead><tr><th>cell</th><th>sessions fitted</th>"
-        html += "<th class=\"hi\">median slope (ms/turn)</th><th>sessions rising</th><th>pooled slope (95 %)</th>"
-        for bucket in DriftSummary.bucketRanges { html += "<th>turns \(bucket.label) p50 / p95</th>" }
-        html += "<th>p95 over \(threshold.map { HTML.ms($0) + " ms" } ?? "gate") from turn</th>"
-        html += "<th class=\"hi\">clock drift (ppm)</th></tr></thead><tbody>"
+        var html = "<table class=\"num\"><thead><tr><th>cell</th><th>fitted</th>"
+        html += "<th class=\"hi\">slope ms/turn</th><th>rising</th><th>pooled (95 %)</th>"
+        html += "<th>p95 &gt; \(threshold.map { HTML.ms($0) } ?? "gate") at turn</th>"
+        html += "<th class=\"hi\">clock ppm</th></tr></thead><tbody>"
         for (name, d) in rows {
             html += "<tr><th>\(HTML.escape(name))</th><td>\(d.sessionsFitted)</td>"
             html += "<td class=\"hi\">\(Self.signed(d.medianSlopeMsPerTurn, 2))</td>"
@@ -28,13 +27,6 @@ extension HTMLReport {
             } else {
                 html += "<td>—</td>"
             }
-            for range in DriftSummary.bucketRanges {
-                if let b = d.buckets.first(where: { $0.label == range.label }) {
-                    html += "<td>\(HTML.ms(b.ttfa.p50)) / \(HTML.ms(b.ttfa.p95))</td>"
-                } else {
-                    html += "<td>—</td>"
-                }
-            }
             html += "<td>\(d.firstTurnOverThreshold.map(String.init) ?? "—")</td>"
             var clock = Self.signed(d.clockDriftPpm, 1)
             if let range = d.clockDriftRange, d.clockDriftSessions > 1 {
@@ -42,6 +34,20 @@ extension HTMLReport {
                 clock += "n=\(d.clockDriftSessions))</small>"
             }
             html += "<td class=\"hi\">\(clock)</td></tr>"
+        }
+        html += "</tbody></table>\n<table class=\"num\"><thead><tr><th>TTFA p50 / p95 (ms) by turn</th>"
+        for bucket in DriftSummary.bucketRanges { html += "<th>\(bucket.label)</th>" }
+        html += "</tr></thead><tbody>"
+        for (name, d) in rows {
+            html += "<tr><th>\(HTML.escape(name))</th>"
+            for range in DriftSummary.bucketRanges {
+                if let b = d.buckets.first(where: { $0.label == range.label }) {
+                    html += "<td>\(HTML.ms(b.ttfa.p50)) / \(HTML.ms(b.ttfa.p95))</td>"
+                } else {
+                    html += "<td>—</td>"
+                }
+            }
+            html += "</tr>"
         }
         return html + "</tbody></table>"
     }

@@ -48,8 +48,10 @@ public enum HTMLReport {
             body: drift.svg)
         html += Self.section(
             "Long-session drift", id: "long-drift",
-            note: "Per session, the Theil–Sen slope of TTFA against turn index with its 95 % rank interval; "
-                + "'sessions rising' is the share whose whole interval is above zero. TTFA p50 / p95 by turn "
+            note: "Per session, the Theil–Sen slope of TTFA against turn index with its 95 % rank interval (the median "
+                + "over the cell's fitted sessions); 'rising' is the share of sessions whose whole interval is above "
+                + "zero; 'pooled' one line through every ok turn; the first turn whose TTFA p95 exceeds the ttfa.p95 "
+                + "gate. TTFA p50 / p95 by turn "
                 + "number (1-based). Clock drift: how fast the agent's media clock ran against the caller's "
                 + "(+ fast), median over sessions, from the lower envelope of media time against arrival.",
             body: Self.driftTable(report))
