@@ -6,43 +6,40 @@ extension HTMLReport {
     /// One row per cell: session slopes, TTFA by turn bucket, the turn where p95 crosses the gate, clock drift.
     static func driftTable(_ report: RunReport) -> String {
         let threshold = DriftSummary.ttfaP95Threshold(report.gates)
-        let names = CellKey.shortLabels(report.cellKeys)
         let rows = report.cellKeys.map { key in
-            (names[key] ?? key.label, DriftSummary(sessions: report.sessions(in: key), ttfaP95ThresholdMs: threshold))
+            (key, DriftSummary(sessions: report.sessions(in: key), ttfaP95ThresholdMs: threshold))
         }
         guard rows.contains(where: { $0.1.sessionsFitted > 0 || $0.1.clockDriftSessions > 0 }) else {
             return "<p class=\"empty\">Needs sessions of \(SessionResult.minimumDriftTurns) or more ok turns "
                 + "(latency drift) or with enough received media (clock drift).</p>"
         }
-        var html = "<table class=\"num\"><thead><tr><th>cell</th><th>fitted</th>"
-        html += "<th class=\"hi\">slope ms/turn</th><th>rising</th><th>pooled (95 %)</th>"
-        html += "<th>p95 &gt; \(threshold.map { HTML.ms($0) } ?? "gate") at turn</th>"
-        html += "<th class=\"hi\">clock ppm</th></tr></thead><tbody>"
-        for (name, d) in rows {
-            html += "<tr><th>\(HTML.escape(name))</th><td>\(d.sessionsFitted)</td>"
+        var html = Self.cellsHead(
+            "<th>sessions fitted</th><th class=\"hi\">slope ms/turn</th><th>rising</th><th>pooled (95 %)</th>"
+                + "<th>p95 &gt; \(threshold.map { HTML.ms($0) } ?? "gate") at turn</th><th class=\"hi\">clock ppm</th>")
+        for (key, d) in rows {
+            html += Self.cellRow(key) + "<td>\(d.sessionsFitted)</td>"
             html += "<td class=\"hi\">\(Self.signed(d.medianSlopeMsPerTurn, 2))</td>"
             html += "<td>\(Fixed.format(d.significantlyPositivePct, 0, placeholder: "—"))\(d.significantlyPositivePct == nil ? "" : " %")</td>"
             if let fit = d.pooled {
-                html += "<td>\(Self.signed(fit.slope, 2)) (\(Fixed.format(fit.low, 2))…\(Fixed.format(fit.high, 2)))</td>"
+                html += "<td>\(Self.signed(fit.slope, 2))<span class=\"sub\">\(Fixed.format(fit.low, 2))…\(Fixed.format(fit.high, 2))</span></td>"
             } else {
                 html += "<td>—</td>"
             }
             html += "<td>\(d.firstTurnOverThreshold.map(String.init) ?? "—")</td>"
             var clock = Self.signed(d.clockDriftPpm, 1)
             if let range = d.clockDriftRange, d.clockDriftSessions > 1 {
-                clock += " <small>(\(Fixed.format(range.lowerBound, 0))…\(Fixed.format(range.upperBound, 0)), "
-                clock += "n=\(d.clockDriftSessions))</small>"
+                clock += "<span class=\"sub\">\(Fixed.format(range.lowerBound, 0))…\(Fixed.format(range.upperBound, 0)), "
+                clock += "n=\(d.clockDriftSessions)</span>"
             }
             html += "<td class=\"hi\">\(clock)</td></tr>"
         }
-        html += "</tbody></table>\n<table class=\"num\"><thead><tr><th>TTFA p50 / p95 (ms) by turn</th>"
-        for bucket in DriftSummary.bucketRanges { html += "<th>\(bucket.label)</th>" }
-        html += "</tr></thead><tbody>"
-        for (name, d) in rows {
-            html += "<tr><th>\(HTML.escape(name))</th>"
+        html += "</tbody></table><h3>TTFA p50 / p95 (ms) by turn number</h3>"
+        html += Self.cellsHead(DriftSummary.bucketRanges.map { "<th>\($0.label)</th>" }.joined())
+        for (key, d) in rows {
+            html += Self.cellRow(key)
             for range in DriftSummary.bucketRanges {
                 if let b = d.buckets.first(where: { $0.label == range.label }) {
-                    html += "<td>\(HTML.ms(b.ttfa.p50)) / \(HTML.ms(b.ttfa.p95))</td>"
+                    html += "<td>\(HTML.ms(b.ttfa.p50))<span class=\"sub\">\(HTML.ms(b.ttfa.p95))</span></td>"
                 } else {
                     html += "<td>—</td>"
                 }

@@ -95,12 +95,12 @@ extension HTMLReport {
     }
 
     // Dialect and codec go under the transport, not in columns of their own, so the latency half fits a sheet of paper.
-    private static func cellsHead(_ metrics: String) -> String {
+    static func cellsHead(_ metrics: String) -> String {
         "<table class=\"num compact cells\"><thead><tr><th>transport<span class=\"sub\">dialect · codec</span></th>"
             + "<th class=\"l\">network</th>\(metrics)</tr></thead><tbody>"
     }
 
-    private static func cellRow(_ key: CellKey) -> String {
+    static func cellRow(_ key: CellKey) -> String {
         let sub = HTML.escape("\(key.dialect) · \(key.codec)")
         return "<tr><th>\(HTML.escape(key.transport))<span class=\"sub\">\(sub)</span></th>"
             + "<th>\(HTML.escape(key.networkProfile))</th>"
