@@ -13,6 +13,7 @@ enum StoreMigrations {
         ("v4-baseline-gates-tags", v4BaselineGatesTags),
         ("v5-webrtc-connect-phases", v5WebRTCConnectPhases),
         ("v6-drift", v6Drift),
+        ("v7-shards", v7Shards),
     ]
 
     /// A migrator holding `all`.
@@ -168,5 +169,33 @@ enum StoreMigrations {
         ALTER TABLE sessions ADD COLUMN v2v_slope_low REAL;
         ALTER TABLE sessions ADD COLUMN v2v_slope_high REAL;
         ALTER TABLE sessions ADD COLUMN clock_drift_ppm REAL;
+        """
+
+    static let v7Shards = """
+        ALTER TABLE runs ADD COLUMN shard_index INTEGER;
+        ALTER TABLE runs ADD COLUMN shard_count INTEGER;
+        ALTER TABLE runs ADD COLUMN scenario_hash TEXT;
+        ALTER TABLE runs ADD COLUMN start_at TEXT;
+        ALTER TABLE runs ADD COLUMN start_late_ms REAL;
+        ALTER TABLE sessions ADD COLUMN shard_index INTEGER;
+        ALTER TABLE samples ADD COLUMN shard_index INTEGER;
+        CREATE TABLE run_shards (
+            run_id TEXT NOT NULL,
+            shard_index INTEGER NOT NULL,
+            shard_count INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            source TEXT,
+            source_run_id TEXT,
+            host TEXT,
+            started_at TEXT,
+            ended_at TEXT,
+            status TEXT,
+            valid INTEGER,
+            invalid_reason TEXT,
+            start_late_ms REAL,
+            sessions INTEGER,
+            turns INTEGER
+        );
+        CREATE INDEX run_shards_run_id ON run_shards(run_id, shard_index);
         """
 }
