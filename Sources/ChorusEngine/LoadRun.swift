@@ -24,6 +24,11 @@ public final class LoadRun: Sendable {
     /// take the process's last descriptors, and the Swift runtime's thread pool then traps when it cannot open
     /// /proc (a crash instead of rows).
     public let maxOpenCalls: Int?
+    /// The part of the scenario this process plays in a sharded run (`ShardPartition.whole` when unsharded).
+    public let shard: ShardPartition
+    /// What session ids start with: the run id, plus `-s<index>` in a sharded run so that shards calling one agent
+    /// never share a session id (`<prefix>-<session index>`).
+    public var sessionIdPrefix: String { self.shard.isWhole ? self.runId : "\(self.runId)-s\(self.shard.index)" }
 
     /// What a finished run reports about itself.
     public struct Outcome: Sendable {
@@ -35,8 +40,10 @@ public final class LoadRun: Sendable {
     }
 
     public init(
-        scenario: Scenario, cells: [RunCell], runId: String, group: any EventLoopGroup, maxOpenCalls: Int? = nil
+        scenario: Scenario, cells: [RunCell], runId: String, group: any EventLoopGroup, maxOpenCalls: Int? = nil,
+        shard: ShardPartition = .whole
     ) {
+        self.shard = shard
         precondition(!cells.isEmpty, "a run needs at least one cell")
         self.maxOpenCalls = maxOpenCalls
         self.gate = SessionGate(maxOpenCalls: maxOpenCalls)
@@ -65,7 +72,9 @@ public final class LoadRun: Sendable {
         }
         let originNs = MonotonicClock.nowNs()
         let context = SessionContext(
-            planner: SessionPlanner(scenario: self.scenario, clipCount: self.cells[0].target.clipCount, runId: self.runId, originNs: originNs),
+            planner: SessionPlanner(
+                scenario: self.shardScenario, clipCount: self.cells[0].target.clipCount, runId: self.sessionIdPrefix,
+                originNs: originNs),
             stats: stats, onSession: onSession)
         let monitor = HarnessMonitor(stats: stats, originNs: originNs)
         let monitorTask = Task { await monitor.run(emit: onSample) }  // cancelled below once every session is done
@@ -98,6 +107,13 @@ public final class LoadRun: Sendable {
             originNs: originNs)
     }
 
+    /// The scenario as this shard plays it: the shard's own seed (the run's seed when unsharded).
+    private var shardScenario: Scenario {
+        var s = self.scenario
+        s.seed = self.shard.seed(runSeed: s.seed)
+        return s
+    }
+
     // MARK: - Load models
 
     private struct SessionContext: Sendable {
@@ -112,14 +128,14 @@ public final class LoadRun: Sendable {
         await withTaskGroup(of: Void.self) { group in
             if let stages {
                 let schedule = StagedSchedule(stages: stages)
-                for slot in 0..<schedule.maxCallers {
+                for slot in self.shard.slots(of: schedule.maxCallers) {
                     let windows = schedule.windows(ofSlot: slot)
                     group.addTask { await self.runSlot(slot, windows: windows, originNs: originNs, context: context) }
                 }
             } else {
                 // One session per caller, started evenly over the ramp.
                 let schedule = RampedClosedSchedule(callers: load.callers, rampNs: Int64(load.rampMs * 1e6))
-                for slot in 0..<load.callers {
+                for slot in self.shard.slots(of: load.callers) {
                     let startNs = originNs + schedule.startOffsetNs(ofCaller: slot)
                     group.addTask {
                         guard await self.sleep(until: startNs) else { return }
@@ -143,17 +159,22 @@ public final class LoadRun: Sendable {
     }
 
     private func runOpen(rate: Double, originNs: Int64, context: SessionContext) async {
+        let shardRate = self.shard.share(ofRate: rate)
+        guard shardRate > 0 else { return }
         var arrivals = OpenArrivals(
-            ratePerSecond: rate, process: self.scenario.load.arrivals,
-            durationNs: Int64((self.scenario.load.durationMs ?? 0) * 1e6), seed: self.scenario.seed)
+            ratePerSecond: shardRate, process: self.scenario.load.arrivals,
+            durationNs: Int64((self.scenario.load.durationMs ?? 0) * 1e6), seed: self.shardScenario.seed)
+        // Uniform arrivals of the shards interleave rather than coincide: shard i starts i whole-run gaps late.
+        let phaseNs = self.scenario.load.arrivals == .uniform ? Int64(1e9 / rate * Double(self.shard.index)) : 0
+        let maxConcurrency = self.scenario.load.maxConcurrency.map { self.shard.share(ofCap: $0) }
         await withTaskGroup(of: Void.self) { group in
             var caller = 0
             while let offset = arrivals.next() {
-                let intendedNs = originNs + offset
+                let intendedNs = originNs + offset + phaseNs
                 guard await self.sleep(until: intendedNs) else { break }
                 // Admitted here, not in the task: the session counts as running before the next arrival is checked.
-                let admission = self.gate.admit(maxConcurrency: self.scenario.load.maxConcurrency)
-                let slot = caller
+                let admission = self.gate.admit(maxConcurrency: maxConcurrency)
+                let slot = self.shard.globalSlot(local: caller)
                 caller += 1
                 if case .admitted = admission {
                     group.addTask { await self.run(admission, caller: slot, intendedNs: intendedNs, context: context) }
@@ -185,7 +206,8 @@ public final class LoadRun: Sendable {
         case .overConcurrency(let index):
             await self.recordNotStarted(
                 index: index, caller: caller, intendedNs: intendedNs, context: context, outcome: .dropped,
-                error: "not started: \(self.scenario.load.maxConcurrency ?? 0) sessions already in progress"
+                error: "not started: \(self.scenario.load.maxConcurrency.map { self.shard.share(ofCap: $0) } ?? 0) sessions"
+                    + " already in progress"
                     + " (load.max_concurrency)")
         case .overOpenFiles(let index):
             await self.recordNotStarted(
