@@ -17,7 +17,10 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run", abstract: "Run a scenario against a voice agent (the embedded reference agent by default).")
 
     @Argument(help: "Scenario YAML file.") var scenario: String
-    @Option(help: "SQLite file that receives results (every run is appended).") var db = "Reports/chorus.sqlite"
+    @Option(help: ArgumentHelp(
+        "SQLite file that receives results (every run is appended).",
+        discussion: "Default Reports/chorus.sqlite; a shard of a distributed run: $CHORUS_RESULTS_DIR/shard-<i>-of-<N>.sqlite."))
+    var db: String?
     @Option(help: "Directory for the run's report (default Reports/<run-id>).") var out: String?
     @Option(help: "Concurrent callers (load.callers).") var callers: Int?
     @Option(help: "Repeat sessions for this long (load.duration), e.g. 60s.") var duration: String?
@@ -61,12 +64,23 @@ struct RunCommand: AsyncParsableCommand {
             scenario.agent.latencyMs *= k
             scenario.agent.jitterMs *= k
         }
-        let maxOpenCalls = FileLimits.raise(toAtLeast: scenario.load.callers * 2 + 256)
+        let shardEnv = try ShardEnvironment.read(ProcessInfo.processInfo.environment)
+        let shard = shardEnv.partition
+        let scenarioHash = ScenarioFingerprint.hash(yaml: yaml, overrides: sets, scenario: scenario)
+        let maxOpenCalls = FileLimits.raise(toAtLeast: shard.slotCount(of: scenario.load.callers) * 2 + 256)
 
+        let dbPath = self.db ?? (shard.isWhole
+            ? "Reports/chorus.sqlite" : "\(shardEnv.resultsDir ?? "Reports")/\(shardEnv.fileStem).sqlite")
         let store: ResultStore
-        do { store = try ResultStore(path: self.db) } catch { throw CLIError("cannot open database \(self.db): \(error)") }
-        let runId = Self.makeRunId()
-        let outDir = self.out ?? "Reports/\(runId)"
+        do { store = try ResultStore(path: dbPath) } catch { throw CLIError("cannot open database \(dbPath): \(error)") }
+        let runId = shardEnv.sharedRunId(scenarioHash: scenarioHash) ?? Self.makeRunId()
+        let outDir = self.out ?? (shard.isWhole
+            ? "Reports/\(runId)" : "\(shardEnv.resultsDir ?? "Reports")/\(shardEnv.fileStem)-\(runId)")
+        if !shard.isWhole && scenario.load.arrivalRate == nil
+            && shard.slotCount(of: scenario.load.stages.map { StagedSchedule(stages: $0).maxCallers } ?? scenario.load.callers) == 0
+        {
+            FileHandle.standardError.write(Data("warning: \(shard) has no caller: the scenario has fewer callers than shards\n".utf8))
+        }
 
         var agentProcess: EmbeddedAgentProcess?
         let transports = TransportRegistry.standard
@@ -93,12 +107,33 @@ struct RunCommand: AsyncParsableCommand {
         if scenario.target.tls.insecure && cells.contains(where: { $0.target.description.hasPrefix("wss://") }) {
             FileHandle.standardError.write(Data("warning: target.tls.insecure is set: the agent's TLS certificate is not verified\n".utf8))
         }
+        // Every shard waits for the common start instant; one that wakes too late measures a different load.
+        var startProblem: String?
+        var startLateMs: Double?
+        if let startAt = shardEnv.startAt {
+            let ahead = startAt.timeIntervalSinceNow
+            if ahead > 0 {
+                print("\(shard): waiting \(String(format: "%.1f", ahead)) s for CHORUS_START_AT \(shardEnv.startAtText ?? "")")
+            }
+            let lateS = await ShardEnvironment.wait(until: startAt)
+            startLateMs = lateS * 1000
+            if lateS > shardEnv.toleranceS {
+                startProblem = "late start by \(String(format: "%.1f", lateS)) s (CHORUS_START_AT"
+                    + " \(shardEnv.startAtText ?? ""), tolerance \(String(format: "%g", shardEnv.toleranceS)) s)"
+            }
+        }
         let info = RunInfo(
             id: runId, name: scenario.name, scenarioYAML: Secrets.redact(yaml, secrets: secrets),
             configJSON: Self.json(scenario.redactedForStorage),
             startedAt: Self.now(), harnessVersion: ChorusVersion.string, host: ProcessInfo.processInfo.hostName,
             gitCommit: ChorusVersion.gitCommit)
         try store.insertRun(info)
+        try store.recordProvenance(
+            RunProvenance(
+                shardIndex: shard.isWhole ? nil : shard.index, shardCount: shard.isWhole ? nil : shard.count,
+                scenarioHash: scenarioHash, startAt: shardEnv.startAtText, startLateMs: startLateMs),
+            runId: runId)
+        if !shard.isWhole { print("\(shard) of run \(runId) → \(dbPath)") }
         print("chorus run \(runId): \(scenario.name), \(scenario.load.callers) callers × \(scenario.session.turns) turns → \(cells.map { "\($0.transport)/\($0.profile.name) \($0.target.description)" }.joined(separator: ", "))")
 
         let baselineRSS = HarnessMonitor.rssMB()
@@ -106,7 +141,8 @@ struct RunCommand: AsyncParsableCommand {
         let wallBefore = Date()
         let threads = scenario.callerLoops(cores: UsableCores.count)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let load = LoadRun(scenario: scenario, cells: cells, runId: runId, group: group, maxOpenCalls: maxOpenCalls)
+        let load = LoadRun(
+            scenario: scenario, cells: cells, runId: runId, group: group, maxOpenCalls: maxOpenCalls, shard: shard)
         let writer = ResultWriter(store: store, runId: runId)
         let writerTask = Task {
             BookkeepingPriority.lowerCurrentThread()
@@ -126,7 +162,7 @@ struct RunCommand: AsyncParsableCommand {
         // Taken now, before reports are written: the run's own cost.
         let stats = self.statsJson.map { _ in
             HarnessStats(
-                callers: scenario.load.callers, totals: outcome.totals, cpuSeconds: HarnessMonitor.cpuSeconds() - cpuBefore,
+                callers: shard.slotCount(of: scenario.load.callers), totals: outcome.totals, cpuSeconds: HarnessMonitor.cpuSeconds() - cpuBefore,
                 wallSeconds: Date().timeIntervalSince(wallBefore), baselineRSSMB: baselineRSS,
                 invalidReason: outcome.invalidReason)
         }
@@ -137,7 +173,8 @@ struct RunCommand: AsyncParsableCommand {
         agentProcess?.stop()
 
         let verdict = try self.finish(
-            runId: runId, scenario: scenario, store: store, outcome: outcome, outDir: outDir,
+            runId: runId, scenario: scenario, store: store, outcome: outcome, startProblem: startProblem,
+            sessionIdPrefix: load.sessionIdPrefix, isShard: !shard.isWhole, outDir: outDir, dbPath: dbPath,
             truthPath: self.verifyTruth ?? (agentProcess != nil ? "\(outDir)/agent-truth.jsonl" : nil))
         if let statsJson, var s = stats {
             s.accuracy = verdict.accuracy.map(HarnessStats.Accuracy.init)
@@ -161,15 +198,16 @@ struct RunCommand: AsyncParsableCommand {
     /// Closes the run in the database, applies the gates, writes the reports, compares with the ground truth at
     /// `truthPath` and says whether the run failed.
     private func finish(
-        runId: String, scenario: Scenario, store: ResultStore, outcome: LoadRun.Outcome, outDir: String,
-        truthPath: String?
+        runId: String, scenario: Scenario, store: ResultStore, outcome: LoadRun.Outcome, startProblem: String?,
+        sessionIdPrefix: String, isShard: Bool, outDir: String, dbPath: String, truthPath: String?
     ) throws -> Verdict {
         let status: RunInfo.Status = outcome.aborted ? .aborted : .completed
         // A TTFA below what the network allows is a measurement bug, never data: the run cannot be trusted.
         var measured = try RunReport.load(store: store, runId: runId)
         let sessions = measured.sessions
         let implausible = measured.overall.implausibleTurns
-        var invalidReason = outcome.invalidReason
+        var invalidReason = [startProblem, outcome.invalidReason].compactMap { $0 }.joined(separator: "; ")
+            .nilIfEmpty
         if implausible > 0 {
             let floors = Set(sessions.filter { $0.implausibleTurns > 0 }.map { "\($0.transport)/\($0.networkProfile)" })
             let why = "\(implausible) turn\(implausible == 1 ? "" : "s") measured a TTFA below the network's physical"
@@ -192,7 +230,7 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 let truth = try TruthRecord.read(path: truthPath)
                 let comparison = TruthComparison(
-                    sessions: report.sessions, truth: truth, runId: runId, originNs: outcome.originNs)
+                    sessions: report.sessions, truth: truth, runId: sessionIdPrefix, originNs: outcome.originNs)
                 for line in comparison.lines { print(line) }
                 accuracy = comparison
             } catch {
@@ -201,13 +239,15 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let html = paths.first(where: { $0.hasSuffix(".html") }) { print("report: \(html)") }
         if scenario.baseline != nil {
-            print("baseline gates: chorus gate \(runId) --db \(self.db)\(scenario.baseline?.against == nil ? " --baseline RUN|latest-passing|TAG" : "")")
+            print("baseline gates: chorus gate \(runId) --db \(dbPath)\(scenario.baseline?.against == nil ? " --baseline RUN|latest-passing|TAG" : "")")
         }
         if outcome.aborted { print("run aborted by the user; what was measured is kept (status aborted)") }
         let everyCallFailed = !report.sessions.isEmpty && report.sessions.allSatisfy { $0.outcome.isError }
         return Verdict(
             accuracy: accuracy, invalidReason: invalidReason,
-            failed: invalidReason != nil || gates.contains(where: { !$0.passed }) || everyCallFailed
+            // A shard's gates see part of the load: they are judged on the merged run (`chorus merge`), so a shard
+            // fails only when its part is invalid (the Job then marks its index failed).
+            failed: invalidReason != nil || (isShard ? false : gates.contains(where: { !$0.passed }) || everyCallFailed)
                 || outcome.aborted)
     }
 
@@ -226,4 +266,9 @@ struct RunCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(scenario)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
+}
+
+extension String {
+    /// Nil for the empty string.
+    var nilIfEmpty: String? { self.isEmpty ? nil : self }
 }
