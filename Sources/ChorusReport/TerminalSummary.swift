@@ -51,7 +51,10 @@ public enum TerminalSummary {
         lines.append("")
         lines += Self.gateLines(report.gates)
         if !run.valid {
-            lines.append("INVALID: \(run.invalidReason ?? "the harness broke its lag bound") — latencies measure the harness")
+            // Only an overloaded harness makes the latencies its own; a late or missing shard (docs/distributed.md) does not.
+            let reason = run.invalidReason ?? "the harness broke its lag bound"
+            let harness = run.invalidReason == nil || reason.contains("harness-limited")
+            lines.append("INVALID: \(reason)" + (harness ? " — latencies measure the harness" : ""))
         }
         return lines.joined(separator: "\n") + "\n"
     }

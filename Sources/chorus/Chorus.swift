@@ -8,7 +8,7 @@ struct Chorus: AsyncParsableCommand {
         abstract: "Load and latency testing for voice-agent fleets.",
         subcommands: [
             RunCommand.self, AgentCommand.self, ReportCommand.self, RunsCommand.self, ValidateCommand.self,
-            ProfilesCommand.self, CompareCommand.self, GateCommand.self, TagCommand.self,
+            ProfilesCommand.self, CompareCommand.self, GateCommand.self, TagCommand.self, MergeCommand.self,
         ]
     )
 }
