@@ -3,7 +3,8 @@ SHELL := /bin/bash
 APT_PACKAGES := libopus-dev libsndfile1-dev libsamplerate0-dev libsqlite3-dev pkg-config ca-certificates libssl-dev libsrtp2-dev
 # GStreamer is what the RTP interoperability tests talk to, openssl makes the wss:// tests' certificates,
 # chromium (with DejaVu, the font its layout checks are judged in) loads the HTML report, xmllint (libxml2-utils)
-# validates the JUnit gate reports, and aiortc (PyPI) is the WebRTC interop test's far end; only `make test` needs them.
+# validates the JUnit gate reports, aiortc (PyPI) is the WebRTC interop test's far end, and kubernetes-validate (PyPI)
+# checks the rendered Kubernetes manifests offline; only `make test` needs them.
 TEST_APT_PACKAGES := openssl gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good chromium fonts-dejavu-core libxml2-utils
 SWIFT ?= swift
 
@@ -42,6 +43,8 @@ test: setup
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
 	@python3 -c "import aiortc" 2>/dev/null || python3 -m pip install -q aiortc \
 	  || { echo "error: pip could not install aiortc (the WebRTC interop test's far end, from PyPI)"; exit 2; }
+	@python3 -c "import kubernetes_validate" 2>/dev/null || python3 -m pip install -q kubernetes-validate \
+	  || { echo "error: pip could not install kubernetes-validate (checks the rendered Kubernetes manifests, from PyPI)"; exit 2; }
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build --no-parallel -Xswiftc -enable-testing
 

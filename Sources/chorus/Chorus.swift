@@ -9,6 +9,7 @@ struct Chorus: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, AgentCommand.self, ReportCommand.self, RunsCommand.self, ValidateCommand.self,
             ProfilesCommand.self, CompareCommand.self, GateCommand.self, TagCommand.self, MergeCommand.self,
+            K8sCommand.self,
         ]
     )
 }
