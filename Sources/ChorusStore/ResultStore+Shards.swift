@@ -127,7 +127,8 @@ extension ResultStore {
     ///
     /// Row ids are renumbered past this store's largest, and columns that reference them (declared foreign keys,
     /// like `turns.session_id`) follow; a `shard_index` column is set to `shardIndex`. One ATTACH and one
-    /// INSERT … SELECT per table, in one transaction.
+    /// INSERT … SELECT per table, in one transaction. The shard's tables are scanned in row order rather than
+    /// through their run_id index: a shard file normally holds its one run, and the scan reads each page once.
     public func importShard(path: String, sourceRunId: String, into runId: String, shardIndex: Int) throws -> ShardCopy {
         try self.writeWithoutTransaction("copy run \(sourceRunId) of \(path)") { db in
             try db.execute(sql: "ATTACH DATABASE ? AS shard", arguments: [path])
@@ -226,7 +227,7 @@ extension ResultStore {
             try db.execute(
                 sql: """
                     INSERT INTO main.\(Self.quote(t.name)) (\(names))
-                    SELECT \(select.joined(separator: ", ")) FROM shard.\(Self.quote(t.name)) WHERE run_id = ?
+                    SELECT \(select.joined(separator: ", ")) FROM shard.\(Self.quote(t.name)) NOT INDEXED WHERE run_id = ?
                     """,
                 arguments: [runId, sourceRunId])
             copy.rows[t.name] = db.changesCount

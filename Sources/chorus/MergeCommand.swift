@@ -53,19 +53,20 @@ struct MergeCommand: AsyncParsableCommand {
 
         let clock = ContinuousClock()
         var rows = 0
-        let elapsed = try clock.measure {
+        let copying = try clock.measure {
             for shard in merged {
                 let copy = try store.importShard(
                     path: shard.path, sourceRunId: shard.runId, into: plan.runId, shardIndex: shard.shardIndex ?? 0)
                 rows += copy.total
             }
-            try store.renumberSessions(runId: plan.runId)
         }
+        let numbering = try clock.measure { try store.renumberSessions(runId: plan.runId) }
         try store.recordShards(plan)
         for line in Self.shardLines(plan) { print(line) }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(String(format: "copied %ld rows from %ld shard files in %.3f s (%.0f rows/s)", rows, merged.count, seconds,
-                     seconds > 0 ? Double(rows) / seconds : 0))
+        let seconds = Self.seconds(copying)
+        print(String(
+            format: "copied %ld rows from %ld shard files in %.3f s (%.0f rows/s); sessions renumbered in %.3f s", rows,
+            merged.count, seconds, seconds > 0 ? Double(rows) / seconds : 0, Self.seconds(numbering)))
 
         let invalidReason = plan.problems.joined(separator: "; ").nilIfEmpty
         let ended = merged.compactMap(\.endedAt).max() ?? RunCommand.now()
@@ -124,6 +125,10 @@ struct MergeCommand: AsyncParsableCommand {
             }
             return info
         } catch let e as CLIError { throw e } catch { throw CLIError("merge: \(error)") }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// One line per shard: index, state, file, rows and verdict.
