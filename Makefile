@@ -8,7 +8,7 @@ APT_PACKAGES := libopus-dev libsndfile1-dev libsamplerate0-dev libsqlite3-dev pk
 TEST_APT_PACKAGES := openssl gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good chromium fonts-dejavu-core libxml2-utils
 SWIFT ?= swift
 
-.PHONY: setup apt-install build demo test bench clean
+.PHONY: setup apt-install build demo distributed-demo test bench clean
 
 ## setup: install the system libraries Chorus links (idempotent; needs root or sudo the first time)
 setup:
@@ -36,6 +36,11 @@ demo: build
 	if [ $$code -eq 2 ]; then exit 2; fi; \
 	if [ $$code -eq 1 ]; then echo "(the run finished, but a gate failed or the harness was overloaded: see the report)"; fi; \
 	echo "Open the HTML report above in a browser; every run is in Reports/chorus.sqlite (try: .build/release/chorus runs)"
+
+## distributed-demo: a sharded run on this machine the way a Kubernetes Indexed Job runs it (3 shard processes,
+## one agent, a common start instant), then `chorus merge` and the merged report (docs/distributed.md)
+distributed-demo: build
+	@Scripts/distributed-demo.sh 3 30
 
 ## test: unit, loopback integration and end-to-end tests, on an optimized build (what users run: load tests need
 ## it, and one build of everything is faster here than a debug build plus a release binary)
