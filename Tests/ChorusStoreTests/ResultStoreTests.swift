@@ -9,14 +9,15 @@ struct ResultStoreTests {
     static let contract: [String: [String]] = [
         "runs": [
             "id", "name", "scenario_yaml", "config_json", "started_at", "ended_at", "status", "valid", "invalid_reason",
-            "harness_version", "host", "git_commit",
+            "harness_version", "host", "git_commit", "shard_index", "shard_count", "scenario_hash", "start_at",
+            "start_late_ms",
         ],
         "sessions": [
             "id", "run_id", "caller_index", "session_index", "transport", "dialect", "codec", "network_profile",
             "intended_start_ms", "started_ms", "connect_ms", "ended_ms", "turns_completed", "outcome", "error",
             "ttfa_floor_ms", "signalling_ms", "ice_ms", "dtls_ms", "first_media_ms", "ttfa_slope_ms_per_turn",
             "ttfa_slope_low", "ttfa_slope_high", "v2v_slope_ms_per_turn", "v2v_slope_low", "v2v_slope_high",
-            "clock_drift_ppm",
+            "clock_drift_ppm", "shard_index",
         ],
         "turns": [
             "id", "run_id", "session_id", "turn_index", "utterance", "eos_ms", "eos_late_ms", "ttfa_ms",
@@ -29,7 +30,7 @@ struct ResultStoreTests {
         ],
         "samples": [
             "run_id", "t_ms", "active_sessions", "turns_per_s", "send_late_p99_us", "loop_lag_p99_us", "cpu_pct",
-            "rss_mb",
+            "rss_mb", "shard_index",
         ],
         "gates": [
             "run_id", "metric", "comparator", "threshold", "observed", "passed", "baseline_run_id", "cell", "kind",
@@ -37,6 +38,10 @@ struct ResultStoreTests {
             "baseline_samples", "needed_samples", "baseline_db", "note",
         ],
         "tags": ["name", "run_id", "created_at"],
+        "run_shards": [
+            "run_id", "shard_index", "shard_count", "state", "source", "source_run_id", "host", "started_at", "ended_at",
+            "status", "valid", "invalid_reason", "start_late_ms", "sessions", "turns",
+        ],
     ]
 
     @Test func migrationCreatesEveryContractTableAndColumn() async throws {
