@@ -89,8 +89,24 @@ struct DistributedCLITests {
         #expect(runIds.count == 1, "\(runIds)")
         let shardsValid = try files.allSatisfy { try CLITests.sqlite($0, "select valid from runs") == "1" }
 
+        // A column a later migration adds (as the per-session drift columns will) flows through the copy: the output
+        // is an emptied copy of a shard's file, and both it and the shards get the new column.
         let merged = "\(dir)/merged.sqlite"
+        let addColumn = """
+            import sqlite3, sys
+            sqlite3.connect(sys.argv[2]).backup(sqlite3.connect(sys.argv[1]))
+            for db in sys.argv[1:]:
+                c = sqlite3.connect(db)
+                c.execute('alter table sessions add column future_ms real')
+                c.execute('update sessions set future_ms = caller_index * 1.5')
+                if db == sys.argv[1]:
+                    for t in ('runs', 'sessions', 'turns', 'network_stats', 'samples', 'gates'): c.execute('delete from ' + t)
+                c.commit()
+            """
+        let added = try K8sRenderTests.python(addColumn, [merged] + files)
+        #expect(added.code == 0, "\(added.err)")
         let m = try CLITests.chorus(["merge"] + files + ["--db", merged, "--out", "\(dir)/merged", "--format", "csv"])
+        #expect(try CLITests.sqlite(merged, "select count(*) from sessions where future_ms = caller_index * 1.5") == "9")
         #expect(m.code == (shardsValid ? 0 : 1), "\(m.out)\n\(m.err)")
         #expect(m.out.contains("copied") && m.out.contains("rows/s"), "\(m.out)")
         // The same load as the unsharded run: every caller once, every turn.
