@@ -134,7 +134,8 @@ struct RunCommand: AsyncParsableCommand {
                 scenarioHash: scenarioHash, startAt: shardEnv.startAtText, startLateMs: startLateMs),
             runId: runId)
         if !shard.isWhole { print("\(shard) of run \(runId) → \(dbPath)") }
-        print("chorus run \(runId): \(scenario.name), \(scenario.load.callers) callers × \(scenario.session.turns) turns → \(cells.map { "\($0.transport)/\($0.profile.name) \($0.target.description)" }.joined(separator: ", "))")
+        let turns = scenario.session.maxTurns.map { "\(scenario.session.turns)–\($0)" } ?? "\(scenario.session.turns)"
+        print("chorus run \(runId): \(scenario.name), \(scenario.load.callers) callers × \(turns) turns → \(cells.map { "\($0.transport)/\($0.profile.name) \($0.target.description)" }.joined(separator: ", "))")
 
         let baselineRSS = HarnessMonitor.rssMB()
         let cpuBefore = HarnessMonitor.cpuSeconds()
