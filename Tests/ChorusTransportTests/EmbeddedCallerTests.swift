@@ -216,6 +216,23 @@ struct EmbeddedCallerTests {
         #expect(perFrame < Self.bound)
     }
 
+    @Test func aFinishedCallIsFreed() throws {
+        let loop = EmbeddedEventLoop()
+        weak var engine: AnyObject?
+        weak var media: AnyObject?
+        do {
+            let caller = try Self.webSocketCaller(loop: loop)
+            engine = caller.paced
+            media = (caller.paced as? CallEngine<WebSocketMedia>)?.media
+            #expect(media != nil)
+            caller.channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+            loop.advanceTime(by: .milliseconds(200))
+            _ = try? caller.channel.finish()
+        }
+        #expect(engine == nil, "the call engine outlived its channel")
+        #expect(media == nil, "the media outlived its channel")
+    }
+
     @Test func anRTPOpusCallerAllocatesNothingInBacklogBursts() throws {
         // Each tick comes 10 frames late, so 10 packets are written before one flush.
         let perFrame = try Self.allocationsPerFrame(framesPerTick: 10) { try Self.rtpCaller(loop: $0) }
