@@ -2,6 +2,7 @@ import ChorusAudio
 import ChorusCore
 import ChorusNetwork
 import ChorusRTP
+import ChorusWebRTC
 import ChorusWebRTCNIO
 import NIOCore
 
@@ -17,6 +18,9 @@ final class RTPMedia: CallMedia {
     private let audio: SharedRTPAudio
     /// Where an unconnected socket sends; nil when the socket is connected to the agent (symmetric RTP).
     private let remote: SocketAddress?
+    /// WebRTC's security layer below, when there is one: RTP packets are sealed in `scratch` and written from its
+    /// place in the pipeline (no second copy, no pipeline hop through it per packet).
+    private let secure: WebRTCSecureHandler?
     private var rng: SplitMix64
     private let ssrc: UInt32
     private var sequence: UInt16
@@ -49,12 +53,13 @@ final class RTPMedia: CallMedia {
     var failsOnChannelError: Bool { false }
     var closedReason: String { "socket closed" }
 
-    init(plan: SessionPlan, audio: SharedRTPAudio, remote: SocketAddress?) {
+    init(plan: SessionPlan, audio: SharedRTPAudio, remote: SocketAddress?, secure: WebRTCSecureHandler? = nil) {
         self.clipShapes = audio.clips.map {
             CallFlow.ClipShape(name: $0.name, frameCount: $0.template.frameCount, lastSpeechFrame: $0.lastSpeechFrame)
         }
         self.audio = audio
         self.remote = remote
+        self.secure = secure
         var rng = SplitMix64(seed: plan.seed)
         self.ssrc = UInt32(truncatingIfNeeded: rng.next())
         self.sequence = UInt16(truncatingIfNeeded: rng.next())
@@ -64,7 +69,7 @@ final class RTPMedia: CallMedia {
         self.playout = PlayoutBuffer(configuration: PlayoutConfiguration(format: audio.format))
         self.talkspurts = TalkspurtTracker(timestampIncrement: audio.silence.timestampIncrement)
         let maxPacket = max(audio.silence.maxPacketSize, audio.clips.map(\.template.maxPacketSize).max() ?? 0)
-        self.scratch = DatagramScratch(capacity: max(maxPacket, 1500))
+        self.scratch = DatagramScratch(capacity: max(maxPacket, 1500) + SRTPSession.maxTrailer)
     }
 
     /// The SSRC a call whose plan has `seed` sends from (its generator's first number), for signalling to announce.
@@ -223,15 +228,25 @@ final class RTPMedia: CallMedia {
         let seq = self.sequence
         let ts = self.timestamp
         let ssrc = self.ssrc
+        let secure = self.secure
         let packet = self.scratch.fill { scratch in
-            scratch.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
+            scratch.writeWithUnsafeMutableBytes(minimumWritableBytes: size + SRTPSession.maxTrailer) { buffer in
                 template.write(frame: frame, sequenceNumber: seq, timestamp: ts, ssrc: ssrc, marker: marker, into: buffer)
+                return secure.map { $0.sealRTP(buffer, length: size) } ?? size
             }
         }
         self.sender.recordSent(payloadBytes: size - RTPHeader.fixedSize, rtpTimestamp: ts, sentNs: nowNs)
         self.sequence &+= 1
         self.timestamp &+= template.timestampIncrement
-        context.write(self.outbound(packet), promise: nil)
+        if let secure {
+            if packet.readableBytes > 0 { secure.writeSealed(packet) }
+        } else {
+            context.write(self.outbound(packet), promise: nil)
+        }
+    }
+
+    func flush(_ call: CallEngine<RTPMedia>) {
+        if let secure = self.secure { secure.flushSealed() } else { call.context?.flush() }
     }
 
     /// A datagram as the channel takes it: bare on a connected socket (no envelope to box), addressed otherwise.
@@ -314,11 +329,14 @@ final class RTPMedia: CallMedia {
 extension RTPMedia: Sendable {}
 
 extension CallEngine where Media == RTPMedia {
-    /// An RTP caller sending `audio` to `remote` (nil on a socket connected to the agent).
+    /// An RTP caller sending `audio` to `remote` (nil on a socket connected to the agent), through WebRTC's
+    /// `secure` layer when given (which must be the handler right below it).
     static func rtp(
-        plan: SessionPlan, audio: SharedRTPAudio, remote: SocketAddress?, stats: LoopStats, tap: LinkTap? = nil,
-        promise: EventLoopPromise<CallerReport>
+        plan: SessionPlan, audio: SharedRTPAudio, remote: SocketAddress?, secure: WebRTCSecureHandler? = nil,
+        stats: LoopStats, tap: LinkTap? = nil, promise: EventLoopPromise<CallerReport>
     ) -> CallEngine<RTPMedia> {
-        CallEngine(plan: plan, media: RTPMedia(plan: plan, audio: audio, remote: remote), stats: stats, tap: tap, promise: promise)
+        CallEngine(
+            plan: plan, media: RTPMedia(plan: plan, audio: audio, remote: remote, secure: secure), stats: stats, tap: tap,
+            promise: promise)
     }
 }

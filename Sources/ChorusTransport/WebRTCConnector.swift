@@ -140,11 +140,13 @@ public enum WebRTCConnector {
                     initialRetransmitMs: settings.dtlsRetransmitMs)
                 let handler = WebRTCSecureHandler(
                     ice: ice, dtls: dtls, payloadTypes: (local: audio.format.payloadType, remote: negotiated.payloadType),
-                    ready: ready)
+                    connectsOnSelection: true, ready: ready)
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(handler)
                 try pipeline.addHandler(
-                    CallEngine.rtp(plan: plan, audio: audio, remote: placeholder, stats: stats, tap: tap, promise: report))
+                    CallEngine.rtp(
+                        plan: plan, audio: audio, remote: placeholder, secure: handler, stats: stats, tap: tap,
+                        promise: report))
                 return NIOLoopBound(handler, eventLoop: loop)
             }.get()
         } catch {

@@ -3,6 +3,7 @@ import CAllocationCounter
 import ChorusAudio
 import ChorusCore
 import ChorusNetwork
+import ChorusRTP
 import ChorusTestSupport
 import ChorusWebRTC
 import NIOCore
@@ -102,9 +103,34 @@ struct EmbeddedCallerTests {
         }
     }
 
+    /// The SRTP keys of the embedded WebRTC caller, and (`farEnd`) the same keys as the agent holds them.
+    static func webRTCKeys(farEnd: Bool = false) -> SRTPKeyingMaterial {
+        let (caller, agent) = ((Array(repeating: UInt8(1), count: 16), Array(repeating: UInt8(2), count: 12)),
+                               (Array(repeating: UInt8(3), count: 16), Array(repeating: UInt8(4), count: 12)))
+        let (local, remote) = farEnd ? (agent, caller) : (caller, agent)
+        return SRTPKeyingMaterial(
+            profile: .aeadAES128GCM, localMasterKey: local.0, localMasterSalt: local.1, remoteMasterKey: remote.0,
+            remoteMasterSalt: remote.1)
+    }
+
+    /// The payload type the embedded WebRTC caller's far end negotiated (not the one its audio is prepared with).
+    static let negotiatedPayloadType: UInt8 = 109
+
+    /// Sees the datagrams a transport writes below it, and passes them on.
+    final class Capture: ChannelOutboundHandler {
+        typealias OutboundIn = AddressedEnvelope<ByteBuffer>
+        typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+        var datagrams: [[UInt8]] = []
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            self.datagrams.append(Array(self.unwrapOutboundIn(data).data.readableBytesView))
+            context.write(data, promise: promise)
+        }
+    }
+
     /// A WebRTC caller on `loop` with its SRTP keys in place (no ICE or DTLS): the RTP Opus caller behind the
-    /// security layer, which encrypts every packet.
-    static func webRTCCaller(loop: EmbeddedEventLoop) throws -> Caller {
+    /// security layer, which encrypts every packet (and `capture` below it, when given).
+    static func webRTCCaller(loop: EmbeddedEventLoop, capture: Capture? = nil) throws -> Caller {
         let audio = try SharedRTPAudio(
             utterances: Self.utterances, codec: .opus(sampleRate: 16000, bitrate: 24000, complexity: 5, fec: true),
             payloadType: nil, audioLevelExtension: true)
@@ -113,15 +139,13 @@ struct EmbeddedCallerTests {
         let secure = WebRTCSecureHandler(
             ice: ICELiteConnectivity(ICELiteResponder(local: ICECredentials(ufrag: "abcd", password: String(
                 repeating: "p", count: 22)), remoteUfrag: nil)),
-            dtls: try DTLSEndpoint(role: .client, remoteFingerprints: [certificate.fingerprint]), ready: nil)
-        let keys = SRTPKeyingMaterial(
-            profile: .aeadAES128GCM, localMasterKey: Array(repeating: 1, count: 16),
-            localMasterSalt: Array(repeating: 2, count: 12), remoteMasterKey: Array(repeating: 3, count: 16),
-            remoteMasterSalt: Array(repeating: 4, count: 12))
-        try secure.connectForTesting(keys: keys, remote: try SocketAddress(ipAddress: "127.0.0.1", port: 9))
+            dtls: try DTLSEndpoint(role: .client, remoteFingerprints: [certificate.fingerprint]),
+            payloadTypes: (local: audio.format.payloadType, remote: Self.negotiatedPayloadType), ready: nil)
+        try secure.connectForTesting(keys: Self.webRTCKeys(), remote: try SocketAddress(ipAddress: "127.0.0.1", port: 9))
         let placeholder = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
-        return try Self.embed(loop: loop, between: [secure]) { stats, promise in
-            CallEngine.rtp(plan: plan, audio: audio, remote: placeholder, stats: stats, promise: promise)
+        let between: [any ChannelHandler] = (capture.map { [$0] } ?? []) + [secure]
+        return try Self.embed(loop: loop, between: between) { stats, promise in
+            CallEngine.rtp(plan: plan, audio: audio, remote: placeholder, secure: secure, stats: stats, promise: promise)
         }
     }
 
@@ -246,6 +270,41 @@ struct EmbeddedCallerTests {
         print("WebRTC Opus (SRTP-GCM): \(perFrame) allocations per frame, \(bursts) in 200 ms bursts")
         #expect(perFrame < Self.bound)
         #expect(bursts < Self.bound)
+    }
+
+    @Test func aWebRTCCallerSealsEveryPacketForTheFarEnd() throws {
+        let loop = EmbeddedEventLoop()
+        let capture = Capture()
+        let caller = try Self.webRTCCaller(loop: loop, capture: capture)
+        caller.channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+        for _ in 0..<50 { loop.advanceTime(by: .milliseconds(20)) }
+        let farEnd = try SRTPSession(keys: Self.webRTCKeys(farEnd: true))
+        var media = 0
+        var reports = 0
+        for datagram in capture.datagrams {
+            var bytes = datagram
+            let isRTCP = (192...223).contains(bytes[1])
+            let plain = bytes.withUnsafeMutableBytes { buffer in
+                isRTCP ? farEnd.unprotectRTCP(buffer.baseAddress!, length: buffer.count)
+                    : farEnd.unprotectRTP(buffer.baseAddress!, length: buffer.count)
+            }
+            let length = try #require(plain, "a datagram the far end cannot authenticate")
+            if isRTCP {
+                reports += 1
+                continue
+            }
+            let parsed = bytes.withUnsafeBytes { RTPHeader.parse(UnsafeRawBufferPointer(rebasing: $0[..<length])) }
+            guard case .success(let view) = parsed else {
+                Issue.record("an RTP packet that does not parse once unprotected")
+                continue
+            }
+            #expect(view.header.payloadType == Self.negotiatedPayloadType)
+            #expect(length > RTPHeader.fixedSize)
+            media += 1
+        }
+        #expect(reports >= 1, "the opening RTCP report")
+        #expect(media >= 45, "\(media) RTP packets in 1 s")
+        _ = try? caller.channel.finish()
     }
 
     @Test func aWebSocketCallerAllocatesNothingPerFrame() throws {
