@@ -40,12 +40,7 @@ struct K8sRenderCommand: AsyncParsableCommand {
     @Option(help: "Delete the finished Job this long after it ends (ttlSecondsAfterFinished).") var ttl = "24h"
     @Option(help: "Added to the start delay and the run's length for the Job's activeDeadlineSeconds.")
     var deadlineMargin = "5m"
-    @Option(help: "Concurrent callers of the whole run (load.callers).") var callers: Int?
-    @Option(help: "Repeat sessions for this long (load.duration).") var duration: String?
-    @Option(help: "Agent URL (target.url).") var target: String?
-    @Option(help: "Seed of the run (seed).") var seed: UInt64?
-    @Option(name: .customLong("set"), help: "Override any scenario key: key.path=value (repeatable).")
-    var overrides: [String] = []
+    @OptionGroup var changes: ScenarioOverrides
 
     /// Largest total size of the bundled files: a ConfigMap holds at most 1 MiB, and base64 adds a third.
     static let maxBundledBytes = 700 * 1024
@@ -76,15 +71,7 @@ struct K8sRenderCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var sets = self.overrides
-        if let callers { sets.append("load.callers=\(callers)") }
-        if let duration { sets.append("load.duration=\(duration)") }
-        if let target { sets.append("target.url=\(target)") }
-        if let seed { sets.append("seed=\(seed)") }
-        var (scenario, yaml): (Scenario, String)
-        do { (scenario, yaml) = try Scenario.load(path: self.scenario, overrides: sets) } catch let e as ScenarioError {
-            throw CLIError(e.description)
-        }
+        let (scenario, yaml, sets) = try self.changes.load(path: self.scenario)
         let hash = ScenarioFingerprint.hash(yaml: yaml, overrides: sets, scenario: scenario)
         let startDate = self.startAt.flatMap(ShardEnvironment.parseInstant)
             ?? Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + self.seconds(self.startDelay)).rounded(.up))

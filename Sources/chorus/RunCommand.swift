@@ -22,12 +22,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: "Default Reports/chorus.sqlite; a shard of a distributed run: $CHORUS_RESULTS_DIR/shard-<i>-of-<N>.sqlite."))
     var db: String?
     @Option(help: "Directory for the run's report (default Reports/<run-id>).") var out: String?
-    @Option(help: "Concurrent callers (load.callers).") var callers: Int?
-    @Option(help: "Repeat sessions for this long (load.duration), e.g. 60s.") var duration: String?
-    @Option(help: "Agent URL, ws://host:port/path (target.url).") var target: String?
-    @Option(help: "Seed for every random choice (seed).") var seed: UInt64?
-    @Option(name: .customLong("set"), help: "Override any scenario key: key.path=value (repeatable).")
-    var overrides: [String] = []
+    @OptionGroup var changes: ScenarioOverrides
     @Option(help: "Report formats: html,csv,json.") var format = "html,csv"
     @Option(help: "Write the harness's own cost (CPU per frame, RSS, lateness) as JSON to this file.")
     var statsJson: String?
@@ -49,17 +44,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var sets = self.overrides
-        if let callers { sets.append("load.callers=\(callers)") }
-        if let duration { sets.append("load.duration=\(duration)") }
-        if let target { sets.append("target.url=\(target)") }
-        if let seed { sets.append("seed=\(seed)") }
-        var (scenario, yaml): (Scenario, String)
-        do {
-            (scenario, yaml) = try Scenario.load(path: self.scenario, overrides: sets)
-        } catch let e as ScenarioError {
-            throw CLIError(e.description)
-        }
+        let loaded = try self.changes.load(path: self.scenario)
+        var scenario = loaded.scenario
+        let (yaml, sets) = (loaded.yaml, loaded.overrides)
         if let k = self.agentLatencyScale {
             scenario.agent.latencyMs *= k
             scenario.agent.jitterMs *= k
