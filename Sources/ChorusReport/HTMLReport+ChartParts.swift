@@ -47,6 +47,24 @@ extension HTMLReport {
         return svg + Self.axisTitle(title, x: 14, y: (plot.plotTop + plot.plotBottom) / 2)
     }
 
+    /// The ticks of a right-hand axis for values up to `max` that shares the left axis's gridlines: as many
+    /// intervals as `left` has, each a round step of its own.
+    static func rightAxis(sharing left: [Double], max: Double) -> (values: [Double], domain: ClosedRange<Double>) {
+        let intervals = Swift.max(1, left.count - 1)
+        let step = SVGPlot.niceStep(Swift.max(max, 1) / Double(intervals))
+        return ((0...intervals).map { Double($0) * step }, 0...(Double(intervals) * step))
+    }
+
+    /// The labels and title of a right-hand axis (its gridlines are the left axis's).
+    static func rightLabels(_ plot: SVGPlot, axis: (values: [Double], domain: ClosedRange<Double>), title: String) -> String {
+        var svg = ""
+        for v in axis.values {
+            let y = SVGPlot.n(plot.y(v, domain: axis.domain))
+            svg += "<text class=\"tick\" x=\"\(SVGPlot.n(plot.plotRight + 6))\" y=\"\(y)\" dy=\"0.32em\">\(SVGPlot.label(v))</text>"
+        }
+        return svg + Self.axisTitle(title, x: SVGPlot.width - 10, y: (plot.plotTop + plot.plotBottom) / 2)
+    }
+
     static func xAxis(_ plot: SVGPlot, ticks: [Double], title: String) -> String {
         Self.xAxis(plot, labelled: ticks.map { ($0, SVGPlot.label($0)) }, title: title)
     }

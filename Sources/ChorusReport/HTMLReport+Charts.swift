@@ -206,10 +206,7 @@ extension HTMLReport {
         let xTicks = SVGPlot.ticks(start, end, count: 9).values.filter { $0 <= end + 1e-9 }
         let left = SVGPlot.ticks(0, Double(samples.map(\.activeSessions).max() ?? 1), integer: true)
         let lateMax = samples.map { Swift.max($0.sendLateP99Us, $0.loopLagP99Us) / 1000 }.max() ?? 1
-        // The right axis shares the left one's gridlines: same number of intervals, its own round step.
-        let intervals = Swift.max(1, left.values.count - 1)
-        let rightStep = SVGPlot.niceStep(Swift.max(lateMax, 1) / Double(intervals))
-        let right = (values: (0...intervals).map { Double($0) * rightStep }, domain: 0...(Double(intervals) * rightStep))
+        let right = Self.rightAxis(sharing: left.values, max: lateMax)
         var plot = SVGPlot(height: 300, right: 56, xDomain: start...end, yDomain: left.domain)
         let colors = (active: SVGPlot.palette[0], late: SVGPlot.palette[3], lag: SVGPlot.palette[1])
         let legendSVG = Self.legend(
@@ -221,11 +218,7 @@ extension HTMLReport {
         var svg = Self.svgOpen(plot, title: "Active sessions and harness lateness over time")
         svg += legendSVG
         svg += Self.yGrid(plot, ticks: left.values, label: SVGPlot.label, title: "active sessions")
-        for v in right.values {
-            let y = SVGPlot.n(plot.y(v, domain: right.domain))
-            svg += "<text class=\"tick\" x=\"\(SVGPlot.n(plot.plotRight + 6))\" y=\"\(y)\" dy=\"0.32em\">\(SVGPlot.label(v))</text>"
-        }
-        svg += Self.axisTitle("p99 lateness (ms)", x: SVGPlot.width - 10, y: (plot.plotTop + plot.plotBottom) / 2)
+        svg += Self.rightLabels(plot, axis: right, title: "p99 lateness (ms)")
         svg += Self.xAxis(plot, ticks: xTicks, title: "seconds since the run started")
         let active = samples.map { ($0.tMs / 1000, Double($0.activeSessions)) }
         let area = active + [(last.tMs / 1000, 0), (first.tMs / 1000, 0)]

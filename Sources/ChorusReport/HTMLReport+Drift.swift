@@ -73,9 +73,7 @@ extension HTMLReport {
         }
         let xTicks = SVGPlot.ticks(first.tMs / 1000, last.tMs / 1000, count: 9)
         let left = SVGPlot.ticks(0, samples.map(\.rssMB).max() ?? 1)
-        let intervals = Swift.max(1, left.values.count - 1)
-        let rightStep = SVGPlot.niceStep(Swift.max(rolling.map(\.1).max() ?? 1, 1) / Double(intervals))
-        let right = (values: (0...intervals).map { Double($0) * rightStep }, domain: 0...(Double(intervals) * rightStep))
+        let right = Self.rightAxis(sharing: left.values, max: rolling.map(\.1).max() ?? 1)
         var plot = SVGPlot(height: 260, right: 56, xDomain: xTicks.domain, yDomain: left.domain)
         let colors = (rss: SVGPlot.palette[2], p95: SVGPlot.palette[3])
         let legendSVG = Self.legend(
@@ -86,11 +84,7 @@ extension HTMLReport {
         var svg = Self.svgOpen(plot, title: "Memory and rolling TTFA p95 over the run")
         svg += legendSVG
         svg += Self.yGrid(plot, ticks: left.values, label: SVGPlot.label, title: "RSS (MB)")
-        for v in right.values {
-            let y = SVGPlot.n(plot.y(v, domain: right.domain))
-            svg += "<text class=\"tick\" x=\"\(SVGPlot.n(plot.plotRight + 6))\" y=\"\(y)\" dy=\"0.32em\">\(SVGPlot.label(v))</text>"
-        }
-        svg += Self.axisTitle("TTFA p95 (ms)", x: SVGPlot.width - 10, y: (plot.plotTop + plot.plotBottom) / 2)
+        svg += Self.rightLabels(plot, axis: right, title: "TTFA p95 (ms)")
         svg += Self.xAxis(plot, ticks: xTicks.values, title: "seconds since the run started")
         let rss = samples.map { ($0.tMs / 1000, $0.rssMB) }
         svg += "<path class=\"series\" stroke=\"\(colors.rss)\" d=\"\(plot.path(rss, y: plot.y))\"/>"
