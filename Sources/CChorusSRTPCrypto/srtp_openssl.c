@@ -39,34 +39,47 @@ extern const srtp_cipher_type_t chorus_aes_icm_128;
 extern const srtp_cipher_type_t chorus_aes_gcm_128;
 extern const srtp_auth_type_t chorus_hmac_sha1;
 
-// ---- AES-128 counter mode (RFC 3711 §4.1.1) ----
+// ---- What the two ciphers share: a state that starts with its EVP context ----
 
-static srtp_err_status_t icm_alloc(srtp_cipher_pointer_t *cp, int key_len, int tag_len) {
-    (void)tag_len;
-    if (key_len != SRTP_AES_ICM_128_KEY_LEN_WSALT) return srtp_err_status_bad_param;
+// Allocates a cipher of `type` whose state (`state_size` bytes) starts with an `EVP_CIPHER_CTX *`; returns the
+// state, or NULL with nothing allocated.
+static void *cipher_alloc(srtp_cipher_pointer_t *cp, size_t state_size, const srtp_cipher_type_t *type, int key_len,
+                          srtp_cipher_type_id_t algorithm) {
     srtp_cipher_t *c = calloc(1, sizeof(srtp_cipher_t));
-    icm_state *s = calloc(1, sizeof(icm_state));
+    void *s = calloc(1, state_size);
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-    if (!c || !s || !ctx) { free(c); free(s); EVP_CIPHER_CTX_free(ctx); return srtp_err_status_alloc_fail; }
-    s->ctx = ctx;
-    c->type = &chorus_aes_icm_128;
+    if (!c || !s || !ctx) { free(c); free(s); EVP_CIPHER_CTX_free(ctx); return NULL; }
+    *(EVP_CIPHER_CTX **)s = ctx;
+    c->type = type;
     c->state = s;
     c->key_len = key_len;
-    c->algorithm = SRTP_AES_ICM_128;
+    c->algorithm = algorithm;
     *cp = c;
-    return srtp_err_status_ok;
+    return s;
 }
 
-static srtp_err_status_t icm_dealloc(srtp_cipher_pointer_t c) {
-    icm_state *s = c->state;
+// Frees what `cipher_alloc` made, the key schedule wiped first.
+static srtp_err_status_t cipher_dealloc(srtp_cipher_pointer_t c, size_t state_size) {
+    void *s = c->state;
     if (s) {
-        EVP_CIPHER_CTX_free(s->ctx);
-        OPENSSL_cleanse(s, sizeof(*s));
+        EVP_CIPHER_CTX_free(*(EVP_CIPHER_CTX **)s);
+        OPENSSL_cleanse(s, state_size);
         free(s);
     }
     free(c);
     return srtp_err_status_ok;
 }
+
+// ---- AES-128 counter mode (RFC 3711 §4.1.1) ----
+
+static srtp_err_status_t icm_alloc(srtp_cipher_pointer_t *cp, int key_len, int tag_len) {
+    (void)tag_len;
+    if (key_len != SRTP_AES_ICM_128_KEY_LEN_WSALT) return srtp_err_status_bad_param;
+    icm_state *s = cipher_alloc(cp, sizeof(icm_state), &chorus_aes_icm_128, key_len, SRTP_AES_ICM_128);
+    return s ? srtp_err_status_ok : srtp_err_status_alloc_fail;
+}
+
+static srtp_err_status_t icm_dealloc(srtp_cipher_pointer_t c) { return cipher_dealloc(c, sizeof(icm_state)); }
 
 static srtp_err_status_t icm_init(void *state, const uint8_t *key) {
     icm_state *s = state;
@@ -99,30 +112,13 @@ static srtp_err_status_t icm_encrypt(void *state, uint8_t *buffer, unsigned int 
 static srtp_err_status_t gcm_alloc(srtp_cipher_pointer_t *cp, int key_len, int tag_len) {
     if (key_len != SRTP_AES_GCM_128_KEY_LEN_WSALT || (tag_len != 16 && tag_len != 8))
         return srtp_err_status_bad_param;
-    srtp_cipher_t *c = calloc(1, sizeof(srtp_cipher_t));
-    gcm_state *s = calloc(1, sizeof(gcm_state));
-    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-    if (!c || !s || !ctx) { free(c); free(s); EVP_CIPHER_CTX_free(ctx); return srtp_err_status_alloc_fail; }
-    s->ctx = ctx;
+    gcm_state *s = cipher_alloc(cp, sizeof(gcm_state), &chorus_aes_gcm_128, key_len, SRTP_AES_GCM_128);
+    if (!s) return srtp_err_status_alloc_fail;
     s->tag_len = tag_len;
-    c->type = &chorus_aes_gcm_128;
-    c->state = s;
-    c->key_len = key_len;
-    c->algorithm = SRTP_AES_GCM_128;
-    *cp = c;
     return srtp_err_status_ok;
 }
 
-static srtp_err_status_t gcm_dealloc(srtp_cipher_pointer_t c) {
-    gcm_state *s = c->state;
-    if (s) {
-        EVP_CIPHER_CTX_free(s->ctx);
-        OPENSSL_cleanse(s, sizeof(*s));
-        free(s);
-    }
-    free(c);
-    return srtp_err_status_ok;
-}
+static srtp_err_status_t gcm_dealloc(srtp_cipher_pointer_t c) { return cipher_dealloc(c, sizeof(gcm_state)); }
 
 static srtp_err_status_t gcm_init(void *state, const uint8_t *key) {
     gcm_state *s = state;
