@@ -65,9 +65,11 @@ public struct RTPCallTransport: CallTransport {
 
     public var usesDatagrams: Bool { true }
 
-    /// RTP has no end-of-response message: an answer ends after 600 ms without packets (docs/metrics.md).
+    /// RTP has no end-of-response message: an answer ends after this long without packets (docs/metrics.md).
+    static let responseEndSilenceNs: Int64 = 600_000_000
+
     public func adjust(_ plan: inout SessionPlan) {
-        plan.responseEndSilenceNs = 600_000_000
+        plan.responseEndSilenceNs = Self.responseEndSilenceNs
     }
 
     public func call(

@@ -93,16 +93,15 @@ public struct WebRTCCallTransport: CallTransport {
 
     /// Like plain RTP, an answer ends after 600 ms without packets (docs/metrics.md).
     public func adjust(_ plan: inout SessionPlan) {
-        plan.responseEndSilenceNs = 600_000_000
+        plan.responseEndSilenceNs = RTPCallTransport.responseEndSilenceNs
     }
 
     public func call(
         plan: SessionPlan, stats: LoopStats, registry: CallRegistry, connectTimeout: Duration
     ) async -> CallResult {
-        let (seconds, attoseconds) = connectTimeout.components
-        return await WebRTCConnector.run(
+        await WebRTCConnector.run(
             plan: plan, settings: self.settings, audio: self.audio, stats: stats, registry: registry,
-            connectTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+            connectTimeout: TimeAmount(connectTimeout))
     }
 
     /// The local address the kernel would send from toward `host` (a connected UDP socket's name, no packet sent):

@@ -41,9 +41,8 @@ public struct WebSocketCallTransport: CallTransport {
     public func call(
         plan: SessionPlan, stats: LoopStats, registry: CallRegistry, connectTimeout: Duration
     ) async -> CallResult {
-        let (seconds, attoseconds) = connectTimeout.components
-        return await WebSocketConnector.run(
+        await WebSocketConnector.run(
             plan: plan, endpoint: self.endpoint, dialect: self.dialect, options: self.options, stats: stats,
-            registry: registry, connectTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+            registry: registry, connectTimeout: TimeAmount(connectTimeout))
     }
 }
