@@ -320,8 +320,8 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     }
 
     private func armTimer(context: ChannelHandlerContext) {
-        let due = [self.ice.nextTimeoutNs, self.dtls.nextTimeoutNs].compactMap { $0 }.min()
-        guard let due, !self.failed else { return }
+        let (iceDue, dtlsDue) = (self.ice.nextTimeoutNs, self.dtls.nextTimeoutNs)
+        guard let due = iceDue.map({ min($0, dtlsDue ?? .max) }) ?? dtlsDue, !self.failed else { return }
         if self.timer != nil, self.timerDeadlineNs <= due { return }
         self.timer?.cancel()
         self.timerDeadlineNs = due
