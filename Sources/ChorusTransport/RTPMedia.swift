@@ -330,7 +330,7 @@ extension RTPMedia: Sendable {}
 
 extension CallEngine where Media == RTPMedia {
     /// An RTP caller sending `audio` to `remote` (nil on a socket connected to the agent), through WebRTC's
-    /// `secure` layer when given (which must be the handler right below it).
+    /// `secure` layer when given (a handler below it in the same pipeline).
     static func rtp(
         plan: SessionPlan, audio: SharedRTPAudio, remote: SocketAddress?, secure: WebRTCSecureHandler? = nil,
         stats: LoopStats, tap: LinkTap? = nil, promise: EventLoopPromise<CallerReport>
