@@ -51,10 +51,15 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
         var count: Int
         /// Real time between chunks: the wire's chunk length on the agent's (possibly skewed) clock.
         var chunkNs: Double
+        /// A barge-in was heard: the reply stops at this instant (`agent.bargein_stop`).
+        var stopAtNs: Int64?
         func deadline(_ index: Int) -> Int64 { self.startNs + Int64((Double(index) * self.chunkNs).rounded()) }
     }
     private var reply: Reply?
     private var pending: TruthRecord?
+    /// An end of speech heard while a reply that ignores interruptions (`bargein_stop: never`) was playing: answered
+    /// once that reply ends.
+    private var queuedEndOfSpeech: (eosNs: Int64, source: String)?
     private var timer: NIOScheduledCallback?
 
     init(
@@ -155,7 +160,7 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
             if !self.inSpeech {
                 self.inSpeech = true
                 self.wire.speechStarted(mediaMs: mediaStartMs, self)
-                if self.interruptsOnSpeech, self.reply != nil { self.cancelReply(.bargeIn) }
+                if self.reply != nil { self.heardBargeIn(atNs: nowNs) }
             }
             self.lastVoicedNs = nowNs
             self.lastVoicedEndMs = mediaEndMs
@@ -176,9 +181,42 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
         self.respond(eosNs: nowNs, source: "message")
     }
 
-    /// Schedules the reply to an end of speech at `eosNs` (`source`: `vad` or `message`), replacing any running one.
+    /// The caller started speaking over the running reply at `nowNs`: stop it now, a scripted time later, or never
+    /// (`agent.bargein_stop`), and note it in the ground truth.
+    private func heardBargeIn(atNs nowNs: Int64) {
+        if var record = self.pending, record.firstReplySentNs != 0, record.bargeInDetectedNs == nil {
+            record.bargeInDetectedNs = nowNs
+            self.pending = record
+        }
+        switch self.behavior.bargeInStop {
+        case .dialectDefault:
+            if self.interruptsOnSpeech { self.cancelReply(.bargeIn) }
+        case .never:
+            break
+        case .after(let ms):
+            guard ms > 0, var reply = self.reply else {
+                self.cancelReply(.bargeIn)
+                return
+            }
+            guard reply.stopAtNs == nil else { return }
+            reply.stopAtNs = nowNs + Int64(ms * 1e6)
+            self.reply = reply
+            if let timer = self.timer, let loop = self.context?.eventLoop {
+                loop.assumeIsolated().cancelScheduledCallback(timer)
+            }
+            self.timer = nil
+            self.schedule()
+        }
+    }
+
+    /// Schedules the reply to an end of speech at `eosNs` (`source`: `vad` or `message`), replacing any running one
+    /// (or, when the agent ignores interruptions, after it).
     func respond(eosNs: Int64, source: String) {
         guard !self.isClosing else { return }
+        if self.reply != nil, self.behavior.bargeInStop == .never {
+            self.queuedEndOfSpeech = (eosNs, source)
+            return
+        }
         if self.reply != nil { self.cancelReply(.replaced) }
         var latency = self.behavior.latencyMs + self.behavior.driftMs(turn: self.turn)
         if self.behavior.jitterMs > 0 { latency += self.behavior.jitterMs * self.normal() }
@@ -207,7 +245,10 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
         self.timer = nil
         self.reply = nil
         // A reply cut short still happened: keep its truth if its first chunk went out.
-        if let record = self.pending, record.firstReplySentNs != 0 { self.truth.append(record) }
+        if var record = self.pending, record.firstReplySentNs != 0 {
+            if reason == .bargeIn { record.replyStoppedNs = MonotonicClock.nowNs() }
+            self.truth.append(record)
+        }
         self.pending = nil
         if reason != .closing {
             self.wire.replyCancelled(turn: reply.turn, chunksSent: reply.index, reason: reason, self)
@@ -222,10 +263,22 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
         guard let context = self.context, var reply = self.reply else { return }
         let nowNs = MonotonicClock.nowNs()
         var wrote = false
-        while reply.index < reply.count, reply.deadline(reply.index) <= nowNs {
+        if let stop = reply.stopAtNs, nowNs >= stop {
+            self.cancelReply(.bargeIn)
+            context.flush()
+            return
+        }
+        // A scripted stop after a barge-in sends nothing due at or after it.
+        while reply.index < reply.count, reply.deadline(reply.index) <= nowNs,
+            reply.deadline(reply.index) < reply.stopAtNs ?? .max
+        {
             self.wire.writeReplyChunk(reply.index, self.writer, self)
             reply.index += 1
             wrote = true
+            if self.pending?.bargeInDetectedNs != nil {
+                context.flush()
+                self.pending?.sentAfterBargeIn(atNs: MonotonicClock.nowNs(), frameMs: Double(self.wire.replyChunkNs) / 1e6)
+            }
             if reply.index == 1 {
                 context.flush()
                 if var record = self.pending {
@@ -243,6 +296,10 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
             self.pending = nil
             self.wire.replyFinished(turn: reply.turn, self)
             context.flush()
+            if let queued = self.queuedEndOfSpeech {
+                self.queuedEndOfSpeech = nil
+                self.respond(eosNs: queued.eosNs, source: queued.source)
+            }
             return
         }
         self.reply = reply
@@ -252,7 +309,8 @@ final class AgentSessionHandler: ChannelInboundHandler, NIOScheduledCallbackHand
 
     private func schedule() {
         guard let context = self.context, let reply = self.reply else { return }
-        let at = NIODeadline.uptimeNanoseconds(UInt64(max(0, reply.deadline(reply.index))))
+        let due = min(reply.deadline(reply.index), reply.stopAtNs ?? .max)
+        let at = NIODeadline.uptimeNanoseconds(UInt64(max(0, due)))
         self.timer = try? context.eventLoop.assumeIsolated().scheduleCallback(at: at, handler: self)
     }
 

@@ -7,6 +7,10 @@ extension RTPAgentSession: NIOScheduledCallbackHandler {
     /// Starts the reply to the utterance that ended at `eosNs`: first packet at max(eos + scripted latency, now),
     /// then one every 20 ms on absolute deadlines. Cuts a reply still playing.
     func endOfSpeech(atNs eosNs: Int64) {
+        if self.behavior.bargeInStop == .never, self.isReplying {
+            self.queuedEndOfSpeech = eosNs
+            return
+        }
         let latency = self.nextLatencyMs()
         self.cancelReply()
         self.pending = TruthRecord(
@@ -20,14 +24,55 @@ extension RTPAgentSession: NIOScheduledCallbackHandler {
             nanoseconds: self.behavior.mediaNs(realNs: self.replyStartNs - self.originNs), clockRate: self.sender.clockRate)
         self.replyStartTick = max(ticks, self.nextFreeTick)
         self.replyIndex = 0
+        self.stopAtNs = nil
         self.schedule()
+    }
+
+    /// Whether a reply has started and not yet ended.
+    var isReplying: Bool { self.pending.map { $0.firstReplySentNs != 0 } ?? false }
+
+    /// The caller started speaking at `nowNs`: over a reply that is playing, that is a barge-in, which stops it a
+    /// scripted time later or never (`agent.bargein_stop`; by default RTP has no barge-in: a new end of speech
+    /// replaces the reply).
+    func speechStarted(atNs nowNs: Int64) {
+        guard self.isReplying, var record = self.pending, record.bargeInDetectedNs == nil else { return }
+        record.bargeInDetectedNs = nowNs
+        self.pending = record
+        guard case .after(let ms) = self.behavior.bargeInStop else { return }
+        self.stopAtNs = nowNs + Int64(ms * 1e6)
+        if let timer = self.timer, let loop = self.handler?.eventLoop {
+            loop.assumeIsolated().cancelScheduledCallback(timer)
+        }
+        self.timer = nil
+        if ms <= 0 {
+            self.stopForBargeIn(atNs: nowNs)
+        } else {
+            self.schedule()
+        }
+    }
+
+    /// Stops the reply for a barge-in, noting when in the ground truth.
+    private func stopForBargeIn(atNs nowNs: Int64) {
+        if var record = self.pending {
+            record.replyStoppedNs = nowNs
+            self.pending = record
+        }
+        self.stopAtNs = nil
+        self.cancelReply()
     }
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
         self.timer = nil
         guard let handler = self.handler else { return }
         let nowNs = Int64(NIODeadline.now().uptimeNanoseconds)
-        while self.replyIndex < self.template.frameCount, self.deadline(self.replyIndex) <= nowNs {
+        if let stop = self.stopAtNs, nowNs >= stop {
+            self.stopForBargeIn(atNs: nowNs)
+            return
+        }
+        // A scripted stop after a barge-in sends nothing due at or after it.
+        while self.replyIndex < self.template.frameCount, self.deadline(self.replyIndex) <= nowNs,
+            self.deadline(self.replyIndex) < self.stopAtNs ?? .max
+        {
             self.sendReplyPacket(self.replyIndex, via: handler)
             self.replyIndex += 1
         }
@@ -37,6 +82,11 @@ extension RTPAgentSession: NIOScheduledCallbackHandler {
                 self.truth.append(record)
             }
             self.pending = nil
+            self.stopAtNs = nil
+            if let queued = self.queuedEndOfSpeech {
+                self.queuedEndOfSpeech = nil
+                self.endOfSpeech(atNs: queued)
+            }
             return
         }
         self.schedule()
@@ -81,6 +131,8 @@ extension RTPAgentSession: NIOScheduledCallbackHandler {
         if marker, var record = self.pending {
             record.firstReplySentNs = sentNs
             self.pending = record
+        } else if self.pending?.bargeInDetectedNs != nil {
+            self.pending?.sentAfterBargeIn(atNs: sentNs, frameMs: 20)
         }
     }
 
@@ -91,7 +143,8 @@ extension RTPAgentSession: NIOScheduledCallbackHandler {
 
     private func schedule() {
         guard let loop = self.handler?.eventLoop else { return }
-        let at = NIODeadline.uptimeNanoseconds(UInt64(self.deadline(self.replyIndex)))
+        let due = min(self.deadline(self.replyIndex), self.stopAtNs ?? .max)
+        let at = NIODeadline.uptimeNanoseconds(UInt64(max(0, due)))
         self.timer = try? loop.assumeIsolated().scheduleCallback(at: at, handler: self)
     }
 }

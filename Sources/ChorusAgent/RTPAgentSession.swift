@@ -46,6 +46,10 @@ final class RTPAgentSession {
     var replyIndex = 0
     var pending: TruthRecord?
     var timer: NIOScheduledCallback?
+    /// A barge-in was heard: the reply stops at this instant (`agent.bargein_stop`).
+    var stopAtNs: Int64?
+    /// An end of speech heard while a reply that ignores interruptions was playing: answered once it ends.
+    var queuedEndOfSpeech: Int64?
 
     init(key: RTPSourceKey, behavior: AgentBehavior, clips: RTPReplyClips, truth: TruthLog, seed: UInt64, nowNs: Int64)
     {
@@ -94,7 +98,10 @@ final class RTPAgentSession {
             break
         }
         let voiced = self.isVoiced(view, in: packet)
-        if let eosNs = self.detector.hear(voiced: voiced, sequence: view.header.sequenceNumber, atNs: nowNs) {
+        let wasInSpeech = self.detector.inSpeech
+        let eos = self.detector.hear(voiced: voiced, sequence: view.header.sequenceNumber, atNs: nowNs)
+        if !wasInSpeech, self.detector.inSpeech { self.speechStarted(atNs: nowNs) }
+        if let eosNs = eos {
             self.handler?.counters.turns += 1
             self.endOfSpeech(atNs: eosNs)
         }

@@ -16,8 +16,29 @@ public struct TruthRecord: Sendable, Codable, Hashable {
     public var scriptedLatencyMs: Double
     /// When the first reply frame was handed to the kernel.
     public var firstReplySentNs: Int64
+    /// When the agent's VAD heard the caller start speaking over this reply (barge-in); nil when nobody did.
+    public var bargeInDetectedNs: Int64?
+    /// When the agent stopped this reply because of that (nil: it played to its end).
+    public var replyStoppedNs: Int64?
+    /// When the last reply frame sent after the barge-in was detected went out (nil: none went out).
+    public var lastReplySentNs: Int64?
+    /// Milliseconds of reply audio sent after the barge-in was detected: what the caller hears leak.
+    public var leakedMs: Double?
     /// The agent-side latency: first reply sent − end of speech received.
     public var latencyMs: Double { Double(self.firstReplySentNs - self.eosReceivedNs) / 1e6 }
+    /// The agent-side barge-in latency: interrupting speech detected → last reply frame sent; nil without a barge-in
+    /// or when the reply played to its end.
+    public var bargeInMs: Double? {
+        guard let detected = self.bargeInDetectedNs, self.replyStoppedNs != nil else { return nil }
+        return Double(max(0, (self.lastReplySentNs ?? detected) - detected)) / 1e6
+    }
+
+    /// Notes a reply frame lasting `frameMs` sent at `sentNs`, after a barge-in was detected.
+    mutating func sentAfterBargeIn(atNs sentNs: Int64, frameMs: Double) {
+        guard self.bargeInDetectedNs != nil else { return }
+        self.lastReplySentNs = sentNs
+        self.leakedMs = (self.leakedMs ?? 0) + frameMs
+    }
 
     enum CodingKeys: String, CodingKey {
         case session, turn
@@ -25,6 +46,10 @@ public struct TruthRecord: Sendable, Codable, Hashable {
         case eosReceivedNs = "eos_received_ns"
         case scriptedLatencyMs = "scripted_latency_ms"
         case firstReplySentNs = "first_reply_sent_ns"
+        case bargeInDetectedNs = "bargein_detected_ns"
+        case replyStoppedNs = "reply_stopped_ns"
+        case lastReplySentNs = "last_reply_sent_ns"
+        case leakedMs = "leaked_ms"
     }
 
     /// Reads a JSONL truth file.

@@ -18,6 +18,8 @@ public struct AgentBehavior: Sendable, Codable, Hashable {
     public var hangoverMs: Double
     /// Seeds the jitter so runs repeat.
     public var seed: UInt64
+    /// What the agent does when the caller starts speaking over its reply (`agent.bargein_stop`).
+    public var bargeInStop: BargeInStop = .dialectDefault
     /// When set, every data message the agent sends is split into continuation frames of at most this many
     /// payload bytes (RFC 6455 §5.4); nil sends each message as one frame.
     public var fragmentBytes: Int?
@@ -45,4 +47,26 @@ public struct AgentBehavior: Sendable, Codable, Hashable {
 
     /// The agent's media-clock reading (nanoseconds) after `realNs` of real time.
     public func mediaNs(realNs: Int64) -> Int64 { Int64((Double(realNs) * (1 + self.clockSkewPpm * 1e-6)).rounded()) }
+}
+
+/// How the reference agent reacts to caller speech during its reply (barge-in).
+public enum BargeInStop: Sendable, Codable, Hashable {
+    /// Each dialect's own behaviour: stop at once where it has barge-in, let a new end of speech replace the reply
+    /// where it has none (Chorus native).
+    case dialectDefault
+    /// Stop the reply this many milliseconds after the VAD hears the interrupting speech start, in every dialect.
+    case after(ms: Double)
+    /// Ignore interruptions: play every reply to its end, and answer what was said meanwhile after it.
+    case never
+
+    /// Parses `150ms`, `0ms` or `never`; nil for anything else.
+    public init?(parsing text: String) {
+        if text == "never" {
+            self = .never
+        } else if let ms = DurationParser.milliseconds(text), ms >= 0 {
+            self = .after(ms: ms)
+        } else {
+            return nil
+        }
+    }
 }

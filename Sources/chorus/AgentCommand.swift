@@ -34,6 +34,12 @@ struct AgentCommand: AsyncParsableCommand {
             "Split every message sent into continuation frames of at most this many payload bytes.",
             valueName: "bytes"))
     var fragment: Int?
+    @Option(
+        name: .customLong("bargein-stop"),
+        help: ArgumentHelp(
+            "Stop a reply this long after hearing the caller speak over it (e.g. 150ms), or 'never' to talk to the end; the dialect's own behaviour when omitted.",
+            valueName: "duration|never"))
+    var bargeInStop: String?
     @Option(help: "Event loop threads.") var threads = 1
     @Option(
         name: .customLong("rtp-port"),
@@ -75,6 +81,13 @@ struct AgentCommand: AsyncParsableCommand {
             seed: self.seed, fragmentBytes: self.fragment)
         behavior.driftAfterTurn = self.driftAfterTurn
         behavior.clockSkewPpm = self.clockSkewPpm
+        if let text = self.bargeInStop {
+            if let stop = BargeInStop(parsing: text) {
+                behavior.bargeInStop = stop
+            } else {
+                problems.append("--bargein-stop: '\(text)' is not a duration or never (expected e.g. 150ms or never)")
+            }
+        }
         if self.driftAfterTurn < 0 { problems.append("--drift-after-turn: must be ≥ 0") }
         if !(abs(self.clockSkewPpm) <= 10_000) { problems.append("--clock-skew-ppm: must be from -10000 to 10000") }
         let parts = self.listen.split(separator: ":")

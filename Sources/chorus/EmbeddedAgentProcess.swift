@@ -30,6 +30,11 @@ final class EmbeddedAgentProcess {
         ]
         if let replyPath { args += ["--reply", replyPath] }
         if let bytes = behavior.fragmentBytes { args += ["--fragment", "\(bytes)"] }
+        switch behavior.bargeInStop {
+        case .dialectDefault: break
+        case .never: args += ["--bargein-stop", "never"]
+        case .after(let ms): args += ["--bargein-stop", "\(ms)ms"]
+        }
         if rtp { args += ["--rtp-port", "0"] }
         if webRTC { args += ["--webrtc-port", "0"] }
         self.process.arguments = args
