@@ -27,8 +27,18 @@ public struct TurnResult: Sendable, Codable, Hashable {
     public var stallMs: Double
     /// How the turn ended.
     public var outcome: Outcome
-    /// Barge-in latency, when the turn interrupted the agent (reserved: not measured yet).
+    /// Whether this turn was a scripted barge-in (`session.barge_in`) and the agent talked on to the end of the reply
+    /// it interrupted (missed interruption); nil when the turn interrupted nothing (docs/metrics.md).
+    public var bargeInMissed: Bool?
+    /// Barge-in latency: this turn's interrupting speech start → the last audio received of the agent reply it
+    /// interrupted; nil when the turn interrupted nothing or the interruption was missed.
     public var bargeInMs: Double?
+    /// Interrupting speech start → the agent's stop signal for the interrupted reply (Twilio `clear`, OpenAI
+    /// `response.cancelled`, Chorus `response.end` with `cancelled`); nil where the dialect sends none.
+    public var bargeInStopMs: Double?
+    /// Milliseconds of audio of the interrupted reply received after the interrupting speech started (leaked audio);
+    /// nil when the turn interrupted nothing.
+    public var leakedAudioMs: Double?
     /// Agent audio of this turn's response that arrived after the turn had ended (during a later turn's speech or
     /// wait), milliseconds of audio; it is not part of any later turn's TTFA (docs/metrics.md).
     public var lateAudioMs: Double

@@ -25,4 +25,15 @@ extension Scenario {
         if !problems.isEmpty { throw TargetProblem(description: problems.joined(separator: "\n")) }
         return clips
     }
+
+    /// Loads `session.barge_in.utterance` at `sampleRate`; nil when the scenario scripts no interruptions.
+    /// - Throws: `TargetProblem` naming the file.
+    public func loadBargeInUtterance(sampleRate: Int) throws -> Utterance? {
+        guard let path = self.session.bargeIn?.utterance else { return nil }
+        do {
+            return try self.utterance(path: path, sampleRate: sampleRate)
+        } catch {
+            throw TargetProblem(description: "\(self.path): session.barge_in.utterance: \(error)")
+        }
+    }
 }

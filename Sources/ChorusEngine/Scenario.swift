@@ -117,6 +117,27 @@ public struct Scenario: Sendable, Codable, Hashable {
         public var speechThresholdDBFS: Double = -40
         /// The window length of the end-of-speech rule, whole milliseconds.
         public var speechWindowMs: Int = 10
+        /// Scripted interruptions (`session.barge_in`); nil for none.
+        public var bargeIn: BargeIn?
+    }
+
+    /// `session.barge_in`: with `probability` per turn the caller interrupts the agent's reply, starting to speak
+    /// `utterance` `afterMs` (drawn uniformly) past the reply's first audio. The interrupting utterance is a turn of
+    /// its own (docs/metrics.md, "Barge-in").
+    public struct BargeIn: Sendable, Codable, Hashable {
+        /// Chance, 0…1, that a scripted turn's reply is interrupted.
+        public var probability: Double = 0.3
+        /// How long after the reply's first audio the interrupting speech starts, milliseconds.
+        public var afterMs: ClosedRange<Double> = 400...1500
+        /// The interrupting audio file, resolved against the scenario's directory.
+        public var utterance: String
+        /// An interrupted reply still arriving this long after the interrupting speech started is a missed
+        /// interruption: the agent talked on.
+        public var missedAfterMs: Double = 1000
+
+        public init(utterance: String) {
+            self.utterance = utterance
+        }
     }
 
     public struct Harness: Sendable, Codable, Hashable {

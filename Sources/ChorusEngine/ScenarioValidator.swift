@@ -11,10 +11,10 @@ import Foundation
 /// `name`, `seed`,
 /// `target.{url, transport, dialect, codec, end_of_turn, max_message_size}`,
 /// `agent.{latency, jitter, drift (a duration per turn, or {ms_per_turn, after_turn}), clock_skew_ppm, hangover,
-/// reply, fragment}`,
+/// reply, fragment, bargein_stop}`,
 /// `load.{callers, ramp, duration, connect_timeout}`,
 /// `session.{turns, think_time, utterances, response_timeout, audible_threshold, stall_threshold, speech_threshold,
-/// speech_window}`,
+/// speech_window, barge_in.{probability, after, utterance, missed_after}}`,
 /// `harness.{max_send_late_p99, max_send_late, threads}`,
 /// `thresholds.{<metric>.<stat>: "<op> <value>" | {limit, regression}, baseline, cells}` (ScenarioValidator+Thresholds).
 struct ScenarioValidator {
@@ -33,13 +33,14 @@ struct ScenarioValidator {
         "target.tls": ["ca_file", "insecure", "server_name"],
         "target.openai": ["model", "voice", "instructions", "vad_silence"],
         "target.twilio": ["custom_parameters", "account_sid"],
-        "agent": ["latency", "jitter", "drift", "clock_skew_ppm", "hangover", "reply", "fragment"],
+        "agent": ["latency", "jitter", "drift", "clock_skew_ppm", "hangover", "reply", "fragment", "bargein_stop"],
         "agent.drift": ["ms_per_turn", "after_turn"],
         "load": ["callers", "ramp", "duration", "connect_timeout", "arrival_rate", "arrivals", "max_concurrency", "stages"],
         "session": [
             "turns", "think_time", "utterances", "response_timeout", "audible_threshold", "stall_threshold",
-            "speech_threshold", "speech_window",
+            "speech_threshold", "speech_window", "barge_in",
         ],
+        "session.barge_in": ["probability", "after", "utterance", "missed_after"],
         "harness": ["max_send_late_p99", "max_send_late", "max_loop_lag_p999", "threads"],
     ]
     /// The transports scenarios may name: those with a transport registered.
@@ -228,6 +229,13 @@ struct ScenarioValidator {
         if let v = a["hangover"] { s.agent.hangoverMs = self.duration(v, "agent.hangover") ?? s.agent.hangoverMs }
         if let v = a["reply"], let p = self.string(v, "agent.reply") { s.agentReply = self.existingFile(v, "agent.reply", p) }
         if let v = a["fragment"] { s.agent.fragmentBytes = self.int(v, "agent.fragment", min: 1) }
+        if let v = a["bargein_stop"], let text = self.string(v, "agent.bargein_stop") {
+            if let stop = BargeInStop(parsing: text) {
+                s.agent.bargeInStop = stop
+            } else {
+                self.problem(v, "agent.bargein_stop", "'\(text)' is not a duration or never (expected e.g. 150ms or never)")
+            }
+        }
     }
 
     /// `agent.drift`: a duration per turn (`15ms`, linear from the first turn) or `{ms_per_turn, after_turn}`.
@@ -345,6 +353,7 @@ struct ScenarioValidator {
                     "'\(text)' is not a whole number of milliseconds from 1ms to 100ms (expected e.g. 10ms or 20ms)")
             }
         }
+        if let b = self.section(ss, "barge_in", path: "session.barge_in") { self.readBargeIn(b, into: &s) }
         guard let list = ss["utterances"] else {
             self.problem(ss, "session.utterances", "missing: list the audio files callers speak (WAV, FLAC or OGG)")
             return
@@ -357,6 +366,37 @@ struct ScenarioValidator {
             guard let p = self.string(item, "session.utterances[\(i)]") else { return nil }
             return self.existingFile(item, "session.utterances[\(i)]", p)
         }
+    }
+
+    /// `session.barge_in: {probability, after, utterance, missed_after}`.
+    private mutating func readBargeIn(_ b: ScenarioNode, into s: inout Scenario) {
+        let key = "session.barge_in"
+        guard let u = b["utterance"] else {
+            self.problem(b, "\(key).utterance", "missing: the audio file the caller interrupts with (e.g. utterance: audio/wait.wav)")
+            return
+        }
+        guard let text = self.string(u, "\(key).utterance"), let path = self.existingFile(u, "\(key).utterance", text) else {
+            return
+        }
+        var bargeIn = Scenario.BargeIn(utterance: path)
+        if let v = b["probability"], let text = self.string(v, "\(key).probability") {
+            if let p = Double(text), (0...1).contains(p) {
+                bargeIn.probability = p
+            } else {
+                self.problem(v, "\(key).probability", "'\(text)' is not a probability from 0 to 1 (expected e.g. 0.3)")
+            }
+        }
+        if let v = b["after"], let text = self.string(v, "\(key).after") {
+            if let r = DurationParser.range(text), r.lowerBound >= 0 {
+                bargeIn.afterMs = r
+            } else {
+                self.problem(v, "\(key).after", "'\(text)' is not a duration or range (expected e.g. 400ms..1500ms)")
+            }
+        }
+        if let v = b["missed_after"] {
+            bargeIn.missedAfterMs = self.duration(v, "\(key).missed_after", positive: true) ?? bargeIn.missedAfterMs
+        }
+        s.session.bargeIn = bargeIn
     }
 
     private mutating func readHarness(_ h: ScenarioNode, into s: inout Scenario) {

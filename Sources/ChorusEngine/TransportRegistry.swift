@@ -55,7 +55,11 @@ public struct TransportRegistry: Sendable {
         utterances: (@Sendable (Int) throws -> [Utterance])? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> [RunCell] {
-        let load = utterances ?? { rate in try scenario.loadUtterances(sampleRate: rate) }
+        let spoken = utterances ?? { rate in try scenario.loadUtterances(sampleRate: rate) }
+        // The barge-in utterance is the last clip (SessionPlanner).
+        let load: @Sendable (Int) throws -> [Utterance] = { rate in
+            try spoken(rate) + (try scenario.loadBargeInUtterance(sampleRate: rate).map { [$0] } ?? [])
+        }
         var cells: [RunCell] = []
         for kind in scenario.transports {
             let setup = TransportSetup(

@@ -15,6 +15,13 @@ public struct SessionPlan: Sendable {
     public var turnClips: [Int]
     /// Think time after each turn's answer has finished playing, nanoseconds.
     public var thinkNs: [Int64]
+    /// Per turn (same count as `turnClips`): nil for a turn spoken after the previous answer and think time; for a
+    /// scripted barge-in, how long after the first audio of the previous turn's answer its speech starts,
+    /// interrupting that answer (`session.barge_in`).
+    public var bargeInAfterNs: [Int64?] = []
+    /// An interrupted answer still arriving this long after the interrupting speech started is a missed
+    /// interruption.
+    public var bargeInMissedAfterNs: Int64 = 1_000_000_000
     /// How long a turn waits for the agent's answer after the end of speech.
     public var responseTimeoutNs: Int64
     /// When the agent sends no end-of-response marker, this much silence after its audio ends the response.
@@ -33,6 +40,11 @@ public struct SessionPlan: Sendable {
     public var originNs: Int64
     /// Seeds the caller's cheap per-frame random numbers (WebSocket mask keys).
     public var seed: UInt64
+
+    /// The barge-in offset of turn `turn`, nil when it is not a scripted interruption.
+    public func bargeInAfter(turn: Int) -> Int64? {
+        turn < self.bargeInAfterNs.count ? self.bargeInAfterNs[turn] : nil
+    }
 
     public init(
         callerIndex: Int, sessionIndex: Int, sessionId: String, turnClips: [Int], thinkNs: [Int64],

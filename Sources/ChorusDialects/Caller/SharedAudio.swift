@@ -32,11 +32,17 @@ public final class SharedAudio: Sendable {
         public let frames: [ByteBuffer]
         /// Index of the frame holding the last speech sample: the frame whose send time is t_eos.
         public let lastSpeechFrame: Int
+        /// Index of the frame holding the first speech sample (where an interruption starts).
+        public let firstSpeechFrame: Int
         public let durationMs: Double
         /// Nil under `.perFrame` framing.
         private let sharedWireFrames: [[ByteBuffer]]?
 
-        init(name: String, frames: [ByteBuffer], wireFrames: [[ByteBuffer]]?, lastSpeechFrame: Int, durationMs: Double) {
+        init(
+            name: String, frames: [ByteBuffer], wireFrames: [[ByteBuffer]]?, lastSpeechFrame: Int,
+            firstSpeechFrame: Int = 0, durationMs: Double
+        ) {
+            self.firstSpeechFrame = firstSpeechFrame
             self.name = name
             self.frames = frames
             self.sharedWireFrames = wireFrames
@@ -97,7 +103,8 @@ public final class SharedAudio: Sendable {
             let raw = encoding == .pcm16 ? u.pcm16LEFrames() : u.muLawFrames()
             return Clip(
                 name: u.name, frames: raw.map { ByteBuffer(bytes: $0) }, wireFrames: wire.map { raw.map($0) },
-                lastSpeechFrame: u.lastSpeechFrameIndex, durationMs: u.durationMs)
+                lastSpeechFrame: u.lastSpeechFrameIndex, firstSpeechFrame: u.speechStartSample / u.frameSamples,
+                durationMs: u.durationMs)
         }
         let samples = sampleRate / 50
         let silence = encoding == .pcm16 ? [UInt8](repeating: 0, count: samples * 2) : [UInt8](repeating: 0xFF, count: samples)

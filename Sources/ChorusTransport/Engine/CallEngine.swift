@@ -168,6 +168,10 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
             switch self.flow.nextFrame(deadlineNs: deadline) {
             case .clip(let clip, let frame, let isEndOfSpeech, let turn):
                 self.media.sendClipFrame(clip: clip, frame: frame, deadlineNs: deadline, self)
+                if self.flow.isStampingSpeechStart {
+                    self.media.flush(self)
+                    self.flow.bargeInSpeechSent(actualNs: self.nowNs())
+                }
                 if isEndOfSpeech { self.endOfSpeech(turn: turn, deadlineNs: deadline) }
             case .silence:
                 self.media.sendSilence(deadlineNs: deadline, self)

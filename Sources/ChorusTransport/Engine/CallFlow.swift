@@ -12,11 +12,14 @@ public struct CallFlow: Sendable {
         public var frameCount: Int
         /// The frame holding the last speech sample: its send instant is t_eos.
         public var lastSpeechFrame: Int
+        /// The frame holding the first speech sample: its send instant starts an interruption (barge-in).
+        public var firstSpeechFrame: Int
 
-        public init(name: String, frameCount: Int, lastSpeechFrame: Int) {
+        public init(name: String, frameCount: Int, lastSpeechFrame: Int, firstSpeechFrame: Int = 0) {
             self.name = name
             self.frameCount = frameCount
             self.lastSpeechFrame = lastSpeechFrame
+            self.firstSpeechFrame = min(firstSpeechFrame, lastSpeechFrame)
         }
     }
 
@@ -55,6 +58,8 @@ public struct CallFlow: Sendable {
     private var markerBase: Int?
     /// Finished turns that heard a response: the first response number each claimed and its index in `turns`.
     private var claims: [(ordinal: Int, turn: Int)] = []
+    /// The latest scripted interruption: which answer it cut into and what arrived of it after.
+    private var bargeIn: BargeInTracker?
     /// Finished turns, in order.
     public private(set) var turns: [TurnResult] = []
     /// How the session is going; `ok` until something fails.
@@ -96,6 +101,10 @@ public struct CallFlow: Sendable {
     /// The turn being measured, if any.
     public var currentMeter: TurnMeter? { self.meter }
 
+    /// Whether the frame just sent started interrupting speech: the transport stamps its actual send with
+    /// `bargeInSpeechSent(actualNs:)`.
+    public private(set) var isStampingSpeechStart = false
+
     // MARK: - Sending
 
     /// Decides the frame due at `deadlineNs` and moves the flow on.
@@ -106,6 +115,11 @@ public struct CallFlow: Sendable {
             let clip = self.clips[clipIndex]
             if index == 0 {
                 self.meter = TurnMeter(turnIndex: turn, utterance: clip.name, stallThresholdNs: self.plan.stallThresholdNs)
+            }
+            if index == clip.firstSpeechFrame, var b = self.bargeIn, b.turn == turn, b.startNs == nil {
+                b.startNs = deadlineNs
+                self.bargeIn = b
+                self.isStampingSpeechStart = true
             }
             if index + 1 < clip.frameCount {
                 self.phase = .speaking(turn: turn, frame: index + 1)
@@ -120,6 +134,10 @@ public struct CallFlow: Sendable {
             return .clip(clip: clipIndex, frame: index, isEndOfSpeech: index == clip.lastSpeechFrame, turn: turn)
         case .awaiting(let turn):
             self.checkTimeouts(turn: turn, nowNs: deadlineNs)
+            if case .awaiting = self.phase, self.bargeInIsDue(after: turn, nowNs: deadlineNs) {
+                self.interruptAnswer(of: turn)
+                return self.nextFrame(deadlineNs: deadlineNs)
+            }
             return self.isHangingUp ? .hangUp : .silence
         case .thinking(let next, let untilNs):
             if deadlineNs >= untilNs {
@@ -177,6 +195,14 @@ public struct CallFlow: Sendable {
         }
         self.lastAudioEndNs = max(self.lastAudioEndNs, atNs) + durationNs
         defer { self.highestOrdinal = max(self.highestOrdinal, ordinal) }
+        if var b = self.bargeIn, ordinal == b.ordinal, let start = b.startNs, atNs >= start {
+            // The interrupted answer still arriving after the interrupting speech began: leaked audio.
+            b.lastAudioNs = atNs
+            b.leakedNs += durationNs
+            self.bargeIn = b
+            self.recordBargeIn()
+            return
+        }
         if var meter = self.meter, meter.isAwaitingResponse, ordinal >= meter.floorOrdinal {
             // A response whose first audio arrives sooner after the end of speech than the link allows began before
             // the agent could have heard it (its VAD cut the utterance short): early audio, not the answer.
@@ -220,6 +246,14 @@ public struct CallFlow: Sendable {
     /// Ends the turn in progress only when that response can be its answer: the end of an earlier response arriving
     /// late is ignored.
     public mutating func responseEnded(atNs nowNs: Int64, response: Int? = nil) {
+        if let response, var b = self.bargeIn, response + (self.markerBase ?? 0) == b.ordinal, let start = b.startNs,
+            nowNs >= start, b.stopSignalNs == nil
+        {
+            b.stopSignalNs = nowNs
+            self.bargeIn = b
+            self.recordBargeIn()
+            return
+        }
         guard let meter = self.meter, meter.isAwaitingResponse else { return }
         if let response, response + (self.markerBase ?? 0) < meter.earlyBelowOrdinal { return }
         self.completeTurn(meter.turnIndex, nowNs: nowNs)
@@ -305,6 +339,7 @@ public struct CallFlow: Sendable {
         self.meter = nil
         if let ordinal = meter.responseOrdinal { self.claims.append((ordinal, self.turns.count)) }
         self.turns.append(meter.result(outcome: outcome, originNs: self.plan.originNs))
+        if self.bargeIn?.turn == meter.turnIndex { self.recordBargeIn() }
         // A call in which the agent never answered any turn is a no_response call, not an ok one.
         if self.outcome == .ok, self.turns.count == self.plan.turnClips.count,
             self.turns.allSatisfy({ $0.outcome == .noResponse })
@@ -312,6 +347,63 @@ public struct CallFlow: Sendable {
             self.outcome = .noResponse
             self.error = "the agent sent no audio in any turn"
         }
+    }
+
+    // MARK: - Barge-in
+
+    /// What the caller saw of one scripted interruption.
+    private struct BargeInTracker: Sendable {
+        /// The interrupting turn (its index in `turns` once finished).
+        var turn: Int
+        /// The interrupted answer's response number.
+        var ordinal: Int
+        /// When the interrupting speech started (the send of its first speech frame).
+        var startNs: Int64?
+        /// The arrival of the last frame of the interrupted answer received after that.
+        var lastAudioNs: Int64?
+        /// Audio of the interrupted answer received after that.
+        var leakedNs: Int64 = 0
+        /// When the agent said the interrupted answer was over, if its dialect says so.
+        var stopSignalNs: Int64?
+    }
+
+    /// Whether the turn after `turn` is a scripted interruption and its moment has come: `after` past the first
+    /// audio of `turn`'s answer, which is still arriving.
+    private func bargeInIsDue(after turn: Int, nowNs: Int64) -> Bool {
+        guard let after = self.plan.bargeInAfter(turn: turn + 1), let meter = self.meter, meter.turnIndex == turn,
+            let first = meter.firstAudioNs, meter.responseOrdinal != nil
+        else { return false }
+        return nowNs >= first + after
+    }
+
+    /// Ends `turn` while its answer is still arriving and starts speaking the interrupting turn over it.
+    private mutating func interruptAnswer(of turn: Int) {
+        guard let ordinal = self.meter?.responseOrdinal else { return }
+        self.finishTurn(.ok)
+        self.bargeIn = BargeInTracker(turn: turn + 1, ordinal: ordinal)
+        self.phase = .speaking(turn: turn + 1, frame: 0)
+    }
+
+    /// The interrupting speech's first frame was handed to the kernel at `actualNs` (after `nextFrame` set
+    /// `isStampingSpeechStart`).
+    public mutating func bargeInSpeechSent(actualNs: Int64) {
+        self.isStampingSpeechStart = false
+        guard var b = self.bargeIn, b.startNs != nil else { return }
+        b.startNs = actualNs
+        self.bargeIn = b
+    }
+
+    /// Writes the interruption's numbers onto the interrupting turn once it has finished (again when more of the
+    /// interrupted answer arrives after).
+    private mutating func recordBargeIn() {
+        guard let b = self.bargeIn, let start = b.startNs, b.turn < self.turns.count else { return }
+        func ms(_ ns: Int64) -> Double { Double(ns) / 1e6 }
+        let spanNs = b.lastAudioNs.map { max(0, $0 - start) } ?? 0
+        let missed = spanNs >= self.plan.bargeInMissedAfterNs
+        self.turns[b.turn].bargeInMissed = missed
+        self.turns[b.turn].bargeInMs = missed ? nil : ms(spanNs)
+        self.turns[b.turn].bargeInStopMs = missed ? nil : b.stopSignalNs.map { ms(max(0, $0 - start)) }
+        self.turns[b.turn].leakedAudioMs = ms(b.leakedNs)
     }
 
     /// Lets a transport complete the last finished turn with what only it knows (playout delay, stalls heard
