@@ -2,13 +2,15 @@ import Foundation
 
 /// A metric a gate can name, parsed from `family.statistic` (`ttfa.p95`, `mos.p05`, `errors.rate`, `drift.slope`).
 ///
-/// Latency families (`ttfa`, `ttfa_audible`, `voice_to_voice`, `response`, `connect`) take `min`, `mean`
+/// Latency families (`ttfa`, `ttfa_audible`, `voice_to_voice`, `response`, `connect`, `bargein`) take `min`, `mean`
 /// (`avg`), `p50` (`median`), any percentile `pNN` (`p05`, `p95`, `p99`, `p999` = 99.9, `p99.9`), `max` or `count`,
 /// in milliseconds. `mos` takes the same statistics over sessions (agent → caller). Rates are percent:
 /// `errors.rate`, `turns.ok_rate`, `stalls.rate`, `loss.effective` (mean effective loss, agent → caller).
 /// `stalls.per_min` is stalls per minute of reply audio; `drift.slope` is the Theil–Sen slope of the per-turn-index
 /// median TTFA in ms per turn, `drift.slope_ms_per_turn` the median over sessions of each session's Theil–Sen slope
 /// of TTFA against turn index, and `drift.p95_by_turn_21plus` the TTFA p95 of turns 21 and later (ms).
+/// `bargein.p95` (any latency statistic) summarises the barge-in latency of interruptions the agent stopped for;
+/// `bargein.missed_rate` is the percent of scripted interruptions it talked through.
 public struct GateMetric: Sendable, Hashable {
     /// How values of the family are summarised.
     public enum Statistic: Sendable, Hashable {
@@ -40,7 +42,7 @@ public struct GateMetric: Sendable, Hashable {
     public var higherIsBetter: Bool
 
     /// Latency families, each with the statistics of a percentile summary; milliseconds.
-    public static let latencyFamilies = ["ttfa", "ttfa_audible", "voice_to_voice", "response", "connect"]
+    public static let latencyFamilies = ["ttfa", "ttfa_audible", "voice_to_voice", "response", "connect", "bargein"]
     /// Metrics named in full.
     public static let namedMetrics: [String: (Statistic, Unit, higherIsBetter: Bool)] = [
         "errors.rate": (.rate, .percent, false), "turns.ok_rate": (.rate, .percent, true),
@@ -48,6 +50,7 @@ public struct GateMetric: Sendable, Hashable {
         "loss.effective": (.mean, .percent, false), "drift.slope": (.slope, .msPerTurn, false),
         "drift.slope_ms_per_turn": (.medianSessionSlope, .msPerTurn, false),
         "drift.p95_by_turn_21plus": (.percentile(95), .milliseconds, false),
+        "bargein.missed_rate": (.rate, .percent, false),
     ]
 
     /// Parses a metric name; the error lists what is known.

@@ -11,7 +11,8 @@ public enum CSVExport {
         "run_id", "session_index", "caller_index", "transport", "dialect", "codec", "network_profile", "turn_index",
         "utterance", "outcome", "eos_ms", "eos_late_ms", "ttfa_ms", "ttfa_audible_ms", "voice_to_voice_ms",
         "response_ms", "response_audio_ms", "stall_count", "stall_ms", "bargein_ms", "late_audio_ms", "early_audio_ms",
-        "eos_up_delay_ms", "first_audio_down_delay_ms", "implausible",
+        "eos_up_delay_ms", "first_audio_down_delay_ms", "implausible", "bargein_stop_ms", "leaked_audio_ms",
+        "bargein_missed",
     ]
 
     /// Columns of `sessions(_:)`: one row per session.
@@ -48,7 +49,8 @@ public enum CSVExport {
                         + [String(t.stallCount), Self.ms(t.stallMs), Self.ms(t.bargeInMs), Self.ms(t.lateAudioMs)]
                         + [Self.ms(t.earlyAudioMs)]
                         + [Self.ms(t.eosUpDelayMs), Self.ms(t.firstAudioDownDelayMs)]
-                        + [t.isImplausible(floorMs: s.ttfaFloorMs) ? "1" : "0"])
+                        + [t.isImplausible(floorMs: s.ttfaFloorMs) ? "1" : "0"]
+                        + [Self.ms(t.bargeInStopMs), Self.ms(t.leakedAudioMs), t.bargeInMissed.map { $0 ? "1" : "0" } ?? ""])
             }
         }
         return Self.document(header: Self.turnColumns, rows: rows)

@@ -31,6 +31,7 @@ public enum HTMLReport {
         html += Self.section("Latency summary", id: "summary", note: "Milliseconds; ok turns and connected sessions.",
                              body: Self.summaryTable(report.overall))
         html += Self.connectPhasesSection(report)
+        html += Self.bargeInSection(report)
         html += Self.section("Gates", id: "gates", note: nil, body: Self.gatesTable(report.gates))
         html += Self.section("Outcomes", id: "outcomes", note: nil, body: Self.outcomesBlock(report.overall))
         if report.cellKeys.count > 1 {

@@ -55,6 +55,10 @@ public enum MetricSamples {
             return session.turns.filter { $0.outcome != .interrupted }.map { hit($0.outcome) ? 100 : 0 }
         case "stalls":
             return session.turns.filter { ($0.responseAudioMs ?? 0) > 0 }.map { $0.stallCount > 0 ? 100 : 0 }
+        case "bargein":
+            // Every interrupting turn, whatever became of its own answer: the interruption happened.
+            if metric.statistic == .rate { return session.turns.compactMap(\.bargeInMissed).map { $0 ? 100 : 0 } }
+            return session.turns.compactMap(\.bargeInMs)
         default:
             let field: (TurnResult) -> Double?
             switch metric.family {

@@ -132,7 +132,7 @@ extension ResultStore {
     }
 
     private static func turnResult(_ row: Row) throws -> TurnResult {
-        TurnResult(
+        var turn = TurnResult(
             turnIndex: row["turn_index"], utterance: row["utterance"], eosMs: row["eos_ms"],
             eosLateMs: row["eos_late_ms"], ttfaMs: row["ttfa_ms"], ttfaAudibleMs: row["ttfa_audible_ms"],
             voiceToVoiceMs: row["voice_to_voice_ms"], responseMs: row["response_ms"],
@@ -140,6 +140,10 @@ extension ResultStore {
             outcome: try Self.outcome(row, "turns"), bargeInMs: row["bargein_ms"], lateAudioMs: row["late_audio_ms"],
             earlyAudioMs: row["early_audio_ms"],
             eosUpDelayMs: row["eos_up_delay_ms"], firstAudioDownDelayMs: row["first_audio_down_delay_ms"])
+        turn.bargeInStopMs = row["bargein_stop_ms"]
+        turn.leakedAudioMs = row["leaked_audio_ms"]
+        turn.bargeInMissed = row["bargein_missed"]
+        return turn
     }
 
     private static func sessionResult(_ row: Row, turns: [TurnResult]) throws -> SessionResult {

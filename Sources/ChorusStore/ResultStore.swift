@@ -153,8 +153,9 @@ public final class ResultStore: Sendable {
             sql: """
                 INSERT INTO turns (run_id, session_id, turn_index, utterance, eos_ms, eos_late_ms, ttfa_ms,
                     ttfa_audible_ms, voice_to_voice_ms, response_ms, response_audio_ms, stall_count, stall_ms,
-                    outcome, bargein_ms, late_audio_ms, early_audio_ms, eos_up_delay_ms, first_audio_down_delay_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    outcome, bargein_ms, late_audio_ms, early_audio_ms, eos_up_delay_ms, first_audio_down_delay_ms,
+                    bargein_stop_ms, leaked_audio_ms, bargein_missed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let networkStatement = try db.cachedStatement(
             sql: """
@@ -177,6 +178,7 @@ public final class ResultStore: Sendable {
                     runId, sessionId, t.turnIndex, t.utterance, t.eosMs, t.eosLateMs, t.ttfaMs, t.ttfaAudibleMs,
                     t.voiceToVoiceMs, t.responseMs, t.responseAudioMs, t.stallCount, t.stallMs, t.outcome.rawValue,
                     t.bargeInMs, t.lateAudioMs, t.earlyAudioMs, t.eosUpDelayMs, t.firstAudioDownDelayMs,
+                    t.bargeInStopMs, t.leakedAudioMs, t.bargeInMissed,
                 ])
             }
             for n in s.network {

@@ -21,7 +21,7 @@ struct CSVExportTests {
         // ttfa_ms with three decimals; eos_late_ms likewise; bargein_ms empty; no late audio, no link delay,
         // not implausible.
         #expect(lines[1].contains(",100.000,130.000,"))
-        #expect(lines[1].hasSuffix(",0,0.000,,0.000,0.000,0.000,0.000,0"))
+        #expect(lines[1].hasSuffix(",0,0.000,,0.000,0.000,0.000,0.000,0,,,"))
     }
 
     @Test func sessionsAndSummaryHaveFixedColumns() {

@@ -23,6 +23,7 @@ struct ResultStoreTests {
             "id", "run_id", "session_id", "turn_index", "utterance", "eos_ms", "eos_late_ms", "ttfa_ms",
             "ttfa_audible_ms", "voice_to_voice_ms", "response_ms", "response_audio_ms", "stall_count", "stall_ms",
             "outcome", "bargein_ms", "late_audio_ms", "early_audio_ms", "eos_up_delay_ms", "first_audio_down_delay_ms",
+            "bargein_stop_ms", "leaked_audio_ms", "bargein_missed",
         ],
         "network_stats": [
             "run_id", "session_id", "direction", "packets_sent", "packets_received", "lost", "late", "reordered",
@@ -77,6 +78,13 @@ struct ResultStoreTests {
             sessions[3].turns[0].earlyAudioMs = 60
             sessions[3].turns[0].eosUpDelayMs = 45.5
             sessions[3].turns[0].firstAudioDownDelayMs = nil
+            // Barge-in columns (v8): a stopped interruption and a missed one.
+            sessions[3].turns[1].bargeInMs = 152.5
+            sessions[3].turns[1].bargeInStopMs = 151
+            sessions[3].turns[1].leakedAudioMs = 140
+            sessions[3].turns[1].bargeInMissed = false
+            sessions[3].turns[2].leakedAudioMs = 1800
+            sessions[3].turns[2].bargeInMissed = true
             try store.insertSessions(sessions.reversed(), runId: "run-1")
             #expect(try store.run(id: "run-1") == run)
             #expect(try store.sessions(runId: "run-1") == sessions)

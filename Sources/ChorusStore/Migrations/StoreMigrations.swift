@@ -14,6 +14,7 @@ enum StoreMigrations {
         ("v5-webrtc-connect-phases", v5WebRTCConnectPhases),
         ("v6-drift", v6Drift),
         ("v7-shards", v7Shards),
+        ("v8-bargein", v8BargeIn),
     ]
 
     /// A migrator holding `all`.
@@ -197,5 +198,12 @@ enum StoreMigrations {
             turns INTEGER
         );
         CREATE INDEX run_shards_run_id ON run_shards(run_id, shard_index);
+        """
+
+    /// Barge-in per interrupting turn; `bargein_ms` has existed since v1.
+    static let v8BargeIn = """
+        ALTER TABLE turns ADD COLUMN bargein_stop_ms REAL;
+        ALTER TABLE turns ADD COLUMN leaked_audio_ms REAL;
+        ALTER TABLE turns ADD COLUMN bargein_missed INTEGER;
         """
 }
