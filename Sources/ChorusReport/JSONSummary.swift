@@ -60,6 +60,11 @@ public enum JSONSummary {
         var errorRatePct, okRatePct, stallsPerMin, stalledTurnsPct: Double?
         var turnOutcomes, sessionOutcomes: [String: Int]
         var ttfaMs, ttfaAudibleMs, voiceToVoiceMs, responseMs, connectMs: LatencySummary
+        /// Scripted interruptions; their numbers are left out when the run had none.
+        var bargeinCount: Int
+        var bargeinMissed: Int?
+        var bargeinMissedRatePct: Double?
+        var bargeinMs, leakedAudioMs: LatencySummary?
 
         init(_ a: RunAggregates) {
             self.sessions = a.sessionCount
@@ -83,6 +88,13 @@ public enum JSONSummary {
             self.voiceToVoiceMs = a.voiceToVoice
             self.responseMs = a.response
             self.connectMs = a.connect
+            self.bargeinCount = a.bargeIns
+            if a.bargeIns > 0 {
+                self.bargeinMissed = a.bargeInsMissed
+                self.bargeinMissedRatePct = a.bargeInMissedRatePct
+                self.bargeinMs = a.bargeIn
+                self.leakedAudioMs = a.leakedAudio
+            }
         }
     }
 }

@@ -49,6 +49,16 @@ public struct RunAggregates: Sendable, Hashable {
     public var lateAudioMs: Double
     /// Turns with any late audio.
     public var lateAudioTurns: Int
+    /// Scripted interruptions (`session.barge_in`): interrupting turns.
+    public var bargeIns: Int = 0
+    /// Interruptions the agent talked through.
+    public var bargeInsMissed: Int = 0
+    /// `bargeInsMissed / bargeIns` in percent; nil without interruptions.
+    public var bargeInMissedRatePct: Double?
+    /// Barge-in latency of the interruptions the agent stopped for, milliseconds.
+    public var bargeIn = LatencySummary([])
+    /// Leaked audio per interruption, milliseconds.
+    public var leakedAudio = LatencySummary([])
     /// Mean E-model MOS of the agent → caller direction over sessions that have one (network_stats `down`).
     public var mosDown: Double?
     /// Mean effective loss of the agent → caller direction after the playout buffer, percent.
@@ -66,6 +76,7 @@ public struct RunAggregates: Sendable, Hashable {
         var sessionCount = 0, turnCount = 0, failedEarly = 0, stallCount = 0, withAudio = 0, stalled = 0
         var stallMs = 0.0, audioMs = 0.0, lateMs = 0.0, lateTurns = 0, implausible = 0
         var mos: [Double] = [], lossDown: [Double] = [], lossUp: [Double] = [], jitter: [Double] = []
+        var bargeIn: [Double] = [], leaked: [Double] = [], bargeIns = 0, missed = 0
         for session in sessions {
             for n in session.network {
                 if n.direction == "down" {
@@ -88,6 +99,12 @@ public struct RunAggregates: Sendable, Hashable {
                 lateMs += turn.lateAudioMs
                 if turn.lateAudioMs > 0 { lateTurns += 1 }
                 if turn.isImplausible(floorMs: session.ttfaFloorMs) { implausible += 1 }
+                if let m = turn.bargeInMissed {
+                    bargeIns += 1
+                    if m { missed += 1 }
+                    if let v = turn.bargeInMs { bargeIn.append(v) }
+                    if let v = turn.leakedAudioMs { leaked.append(v) }
+                }
                 if let a = turn.responseAudioMs, a > 0 {
                     audioMs += a
                     withAudio += 1
@@ -127,6 +144,11 @@ public struct RunAggregates: Sendable, Hashable {
         self.effectiveLossDownPct = Self.mean(lossDown)
         self.lossUpPct = Self.mean(lossUp)
         self.jitterDownMs = Self.mean(jitter)
+        self.bargeIns = bargeIns
+        self.bargeInsMissed = missed
+        self.bargeInMissedRatePct = Self.percent(missed, of: bargeIns)
+        self.bargeIn = LatencySummary(bargeIn)
+        self.leakedAudio = LatencySummary(leaked)
     }
 
     private static func mean(_ values: [Double]) -> Double? {

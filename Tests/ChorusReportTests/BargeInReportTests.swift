@@ -52,4 +52,13 @@ struct BargeInReportTests {
         #expect(html.contains("20.0 %") && html.contains("100.0 %"))
         #expect(!HTMLReport.render(ReportFixtures.report()).contains("id=\"bargein\""))
     }
+
+    @Test func theJSONSummaryCountsInterruptions() throws {
+        let json = try JSONSummary.render(Self.report())
+        #expect(json.contains("\"bargein_count\" : 5"), "\(json)")
+        #expect(json.contains("\"bargein_missed\" : 1") && json.contains("\"bargein_missed_rate_pct\" : 20"))
+        #expect(json.contains("\"bargein_ms\"") && json.contains("\"leaked_audio_ms\""))
+        let plain = try JSONSummary.render(ReportFixtures.report())
+        #expect(plain.contains("\"bargein_count\" : 0") && !plain.contains("\"bargein_ms\""))
+    }
 }
