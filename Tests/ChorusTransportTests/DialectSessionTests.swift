@@ -215,6 +215,76 @@ struct DialectSessionTests {
         #expect(messages[1].contains(#""item_id":"item_A""#) && messages[1].contains(#""audio_end_ms":300"#))
     }
 
+    @Test func openAICallerThatTalksOverAnActiveResponseTruncatesItAtTheNextSlot() throws {
+        let dialect = OpenAIRealtimeDialect(utterances: [tone(rate: 24000)], configuration: OpenAIRealtimeSessionConfiguration())
+        let session = try #require(dialect.makeSession(plan: plan()) as? OpenAIRealtimeDialect.Session)
+        _ = session.receive(.text(#"{"type":"response.created","response":{"id":"r1"}}"#), nowNs: 0)
+        let chunk = Base64.encodedString([UInt8](repeating: 0, count: 4800))  // 100 ms at 24 kHz
+        _ = session.receive(.text(#"{"type":"response.output_audio.delta","item_id":"item_A","delta":"\#(chunk)"}"#), nowNs: 0)
+        // Silence and a clip's later frames owe nothing; its first frame over the active response is a barge-in.
+        #expect(session.audioFrame(clip: nil, frame: 0, deadlineNs: 0, maskKey: 1) == nil)
+        #expect(session.due(nowNs: 0).messages.isEmpty)
+        #expect(session.audioFrame(clip: 0, frame: 0, deadlineNs: 0, maskKey: 1) == nil)
+        // Server VAD cancels by itself (interrupt_response): the caller only truncates to what it heard.
+        let owed = session.due(nowNs: 0).messages.map { String(buffer: $0.unmaskedData) }
+        #expect(owed.count == 1 && owed[0].contains("conversation.item.truncate") && owed[0].contains(#""audio_end_ms":100"#))
+        #expect(session.due(nowNs: 0).messages.isEmpty, "owed once")
+        // The cancelled response's end is the stop signal; a clip after it interrupts nothing.
+        guard case .responseEnd = session.receive(
+            .text(#"{"type":"response.done","response":{"id":"r1","status":"cancelled"}}"#), nowNs: 0)
+        else {
+            Issue.record("response.done ends the answer")
+            return
+        }
+        _ = session.audioFrame(clip: 0, frame: 0, deadlineNs: 0, maskKey: 1)
+        #expect(session.due(nowNs: 0).messages.isEmpty)
+    }
+
+    @Test func twilioClearAfterAudioEndsTheAnswerAndTheNextAudioIsTheNextResponse() throws {
+        let (session, sid, makeMedia) = try twilioCall()
+        _ = session.receive(.text(makeMedia(160)), nowNs: 0)
+        #expect(session.responseOrdinal == nil, "no marks yet: responses are split on silence")
+        guard case .responseEnd = session.receive(.text(#"{"event":"clear","streamSid":"\#(sid)"}"#), nowNs: 0) else {
+            Issue.record("clear after audio ends the answer (the agent's stop signal)")
+            return
+        }
+        #expect(session.responseOrdinal == 0)
+        _ = session.receive(.text(makeMedia(160)), nowNs: 0)
+        #expect(session.responseOrdinal == 1)
+        guard case .responseEnd = session.receive(.text(#"{"event":"clear","streamSid":"\#(sid)"}"#), nowNs: 0),
+            case .ignored = session.receive(.text(#"{"event":"clear","streamSid":"\#(sid)"}"#), nowNs: 0)
+        else {
+            Issue.record("a second clear with no audio in between ends nothing")
+            return
+        }
+    }
+
+    @Test func pipecatInterruptionEndsTheAnswerOnceAndTheNextAudioIsTheNextResponse() throws {
+        let dialect = try PipecatDialect(utterances: [tone(rate: 16000)], sampleRate: 16000)
+        let session = dialect.makeSession(plan: plan())
+        let audio = WebSocketFrame.binary(PipecatCodec.encodeAudio(pcm: [UInt8](repeating: 0, count: 640), sampleRate: 16000, channels: 1))
+        let interruption = WebSocketFrame.binary(PipecatCodec.encodeInterruption())
+        let stopped = WebSocketFrame.binary(
+            PipecatCodec.encodeMessage(json: PipecatCodec.rtvi(type: "bot-stopped-speaking", id: nil, data: nil)))
+        _ = session.receive(audio, nowNs: 0)
+        guard case .responseEnd = session.receive(interruption, nowNs: 0) else {
+            Issue.record("an interruption after bot audio ends the answer (the stop signal)")
+            return
+        }
+        #expect(session.responseOrdinal == 0)
+        guard case .ignored = session.receive(stopped, nowNs: 0) else {
+            Issue.record("bot-stopped-speaking right after the interruption ends nothing more")
+            return
+        }
+        _ = session.receive(audio, nowNs: 0)
+        #expect(session.responseOrdinal == 1)
+        guard case .responseEnd = session.receive(stopped, nowNs: 0) else {
+            Issue.record("bot-stopped-speaking after audio ends the answer")
+            return
+        }
+        #expect(session.responseOrdinal == 1)
+    }
+
     private func isReady(_ event: AgentEvent) -> Bool {
         if case .ready = event { return true }
         return false

@@ -45,6 +45,8 @@ public struct OpenAIRealtimeDialect: CallerDialect {
         /// The assistant item being heard and how many bytes of it arrived, for `conversation.item.truncate`.
         private(set) var currentItem: (id: String, bytes: Int)?
         private(set) var responseActive = false
+        /// What a barge-in owes the agent, sent at the next frame slot (`due`).
+        private var owedBargeIn: [WebSocketFrame] = []
         /// Set when the server answered in a retired beta shape (reported once in the session's error text).
         private(set) var sawBeta = false
         // On an in-order stream `response.done` delimits responses as well as their ids would.
@@ -69,6 +71,31 @@ public struct OpenAIRealtimeDialect: CallerDialect {
                 .text(OpenAIRealtimeCaller.commit(eventId: "chorus_commit_\(turn)")),
                 .text(OpenAIRealtimeCaller.responseCreate(eventId: "chorus_response_\(turn)")),
             ]
+        }
+
+        /// The caller starts speaking clip `clip` while a response is still active: that is a barge-in, and the
+        /// client owes the agent its cancel (unless the server's VAD cancels by itself) and truncation. Audio goes as
+        /// the shared pre-built messages (nil).
+        func audioFrame(clip: Int?, frame: Int, deadlineNs: Int64, maskKey: UInt32) -> ByteBuffer? {
+            if clip != nil, frame == 0, self.responseActive {
+                self.owedBargeIn = self.bargeInMessages(serverCancels: self.serverCancelsOnSpeech)
+            }
+            return nil
+        }
+
+        func due(nowNs: Int64) -> DialectDue {
+            guard !self.owedBargeIn.isEmpty else { return DialectDue() }
+            defer { self.owedBargeIn.removeAll() }
+            return DialectDue(messages: self.owedBargeIn)
+        }
+
+        /// Whether the server's VAD cancels a response when the caller speaks (`interrupt_response`).
+        private var serverCancelsOnSpeech: Bool {
+            switch self.configuration.turnDetection {
+            case .manual: return false
+            case .serverVAD(let vad): return vad.interruptResponse
+            case .semanticVAD(let vad): return vad.interruptResponse
+            }
         }
 
         /// What a caller that starts talking over the answer sends: `response.cancel` (unless the server's VAD
@@ -108,6 +135,7 @@ public struct OpenAIRealtimeDialect: CallerDialect {
                     return .audio(audio, self.outputFormat)
                 case .responseDone(let done):
                     self.responseActive = false
+                    self.currentItem = nil
                     self.responses.end()
                     if done.status == .failed {
                         let why = [done.errorType, done.errorCode, done.reason].compactMap { $0 }.joined(separator: " ")

@@ -10,7 +10,9 @@ import NIOWebSocket
 /// payloads are encoded once at load). Agent audio is "played" at 8 000 bytes/s and every agent `mark` is echoed
 /// once the audio queued before it has played, or at once on `clear`. Twilio has no end-of-turn message: the
 /// agent's VAD decides. The answer is over when the audio before the agent's last mark has played and no audio
-/// followed that mark (agents that mark every chunk keep talking past their marks), or else after silence.
+/// followed that mark (agents that mark every chunk keep talking past their marks), or else after silence. A
+/// `clear` after answer audio ends that answer too (the agent stopped it on barge-in): queued audio is dropped,
+/// pending marks are echoed, and audio after it is the next answer.
 public struct TwilioDialect: CallerDialect {
     public let name = "twilio"
     public let audio: SharedAudio
@@ -116,7 +118,14 @@ public struct TwilioDialect: CallerDialect {
                 return .ignored
             case .success(.clear):
                 self.pendingMarks += self.playout.clear()
-                return .ignored
+                guard self.heardAudio else { return .ignored }
+                // The agent stopped the answer being played (barge-in): `clear` ends it, as its mark would have, and
+                // is the agent's stop signal. Its audio from now on is the next answer's.
+                self.marks = true
+                self.heardAudio = false
+                self.closingMark = nil
+                self.responses.end()
+                return .responseEnd
             }
         }
 
