@@ -76,6 +76,41 @@ struct BargeInLoopbackTests {
         print("barge-in loopback, measured/truth ms: \(report.joined(separator: ", "))")
     }
 
+    @Test(
+        "bargein_stop 150ms per WebSocket dialect: barge-in latency within 20 ms of the agent's truth",
+        .timeLimit(.minutes(2)),
+        arguments: [("openai-realtime", "pcm16/24000"), ("twilio", "pcmu/8000"), ("pipecat", "pcm16/16000")])
+    func scriptedStopPerDialect(dialect: String, codec: String) async throws {
+        var scenario = Self.scenario()
+        scenario.matrixTransports = nil
+        scenario.load.callers = 4
+        scenario.target.dialect = DialectKind(rawValue: dialect)!
+        scenario.target.codec = codec
+        scenario.target.endOfTurn = "vad"
+        let result = try await AgentHarness.run(scenario: scenario, behavior: Self.behavior(.after(ms: 150)))
+        #expect(result.sessions.count == 4)
+        for s in result.sessions {
+            #expect(s.turns.count == 2 && s.turns.allSatisfy { $0.outcome == .ok }, "\(dialect): \(s.turns.map(\.outcome)) \(s.error ?? "")")
+        }
+        let found = Self.interruptions(result)
+        #expect(found.count == 4)
+        var report: [String] = []
+        for (_, turn, truth) in found {
+            let t = try #require(truth, "\(dialect): the agent heard every interruption")
+            #expect(turn.bargeInMissed == false, "\(dialect)")
+            let measured = try #require(turn.bargeInMs, "\(dialect)")
+            let expected = try #require(t.bargeInMs, "\(dialect): the agent stopped")
+            #expect(abs(measured - expected) <= 20, "\(dialect): measured \(measured) ms vs truth \(expected) ms")
+            let leaked = try #require(turn.leakedAudioMs)
+            #expect(abs(leaked - (t.leakedMs ?? 0)) <= 20, "\(dialect): leaked \(leaked) ms vs truth \(t.leakedMs ?? 0) ms")
+            // Each dialect's stop signal: OpenAI `response.done` cancelled, Twilio `clear`, Pipecat's interruption.
+            let stop = try #require(turn.bargeInStopMs, "\(dialect) stop signal")
+            #expect(stop >= measured - 1 && stop - measured <= 40, "\(dialect): stop \(stop) ms vs last audio \(measured) ms")
+            report.append("\((measured * 10).rounded() / 10)/\((expected * 10).rounded() / 10) stop \(turn.bargeInStopMs.map { "\(($0 * 10).rounded() / 10)" } ?? "-")")
+        }
+        print("barge-in loopback \(dialect), measured/truth ms: \(report.joined(separator: ", "))")
+    }
+
     @Test("bargein_stop never: every interruption is missed, leaked audio matches the agent's truth", .timeLimit(.minutes(2)))
     func agentThatNeverStopsIsMissed() async throws {
         let result = try await AgentHarness.run(scenario: Self.scenario(), behavior: Self.behavior(.never))
