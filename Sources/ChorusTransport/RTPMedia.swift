@@ -55,7 +55,9 @@ final class RTPMedia: CallMedia {
 
     init(plan: SessionPlan, audio: SharedRTPAudio, remote: SocketAddress?, secure: WebRTCSecureHandler? = nil) {
         self.clipShapes = audio.clips.map {
-            CallFlow.ClipShape(name: $0.name, frameCount: $0.template.frameCount, lastSpeechFrame: $0.lastSpeechFrame)
+            CallFlow.ClipShape(
+                name: $0.name, frameCount: $0.template.frameCount, lastSpeechFrame: $0.lastSpeechFrame,
+                firstSpeechFrame: $0.firstSpeechFrame)
         }
         self.audio = audio
         self.remote = remote

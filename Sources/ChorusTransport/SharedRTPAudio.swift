@@ -3,11 +3,13 @@ import ChorusRTP
 
 /// Every utterance encoded once at load (Opus or PCMU) into RTP packet templates shared by all RTP callers.
 public final class SharedRTPAudio: Sendable {
-    /// One utterance's packets and where its speech ends.
+    /// One utterance's packets and where its speech starts and ends.
     public struct Clip: Sendable {
         public let name: String
         public let template: RTPStreamTemplate
         public let lastSpeechFrame: Int
+        /// The frame holding the first speech sample (where an interruption starts).
+        public var firstSpeechFrame = 0
     }
 
     public let clips: [Clip]
@@ -40,7 +42,7 @@ public final class SharedRTPAudio: Sendable {
                     template: try OpusRTP.streamTemplate(
                         for: u, payloadType: pt, bitrate: bitrate, complexity: complexity, fec: fec,
                         audioLevelID: levelID),
-                    lastSpeechFrame: u.lastSpeechFrameIndex)
+                    lastSpeechFrame: u.lastSpeechFrameIndex, firstSpeechFrame: u.speechStartSample / u.frameSamples)
             }
             let encoder = try OpusEncoder(
                 sampleRate: rate, bitrate: bitrate, complexity: complexity, fec: fec, expectedLossPercent: 10)
@@ -58,7 +60,7 @@ public final class SharedRTPAudio: Sendable {
                     template: RTPStreamTemplate(
                         payloads: u.muLawFrames(), payloadType: pt, timestampIncrement: 160, audioLevelID: levelID,
                         audioLevels: RTPStreamTemplate.levels(of: u)),
-                    lastSpeechFrame: u.lastSpeechFrameIndex)
+                    lastSpeechFrame: u.lastSpeechFrameIndex, firstSpeechFrame: u.speechStartSample / u.frameSamples)
             }
             self.silence = RTPStreamTemplate(
                 payloads: [[UInt8](repeating: 0xFF, count: 160)], payloadType: pt, timestampIncrement: 160,

@@ -14,7 +14,8 @@ struct BargeInLoopbackTests {
         var s = AgentHarness.scenario(callers: 8, turns: 1, rampMs: 400)
         s.matrixTransports = [.websocket, .rtp]
         s.session.thinkTimeMs = 200...200
-        var bargeIn = Scenario.BargeIn(utterance: Fixtures.audio("book-a-table.wav"))
+        // Its speech starts 40 ms in (frame 2): the speech start, not the clip start, begins the interruption.
+        var bargeIn = Scenario.BargeIn(utterance: Fixtures.audio("change-time.wav"))
         bargeIn.probability = 1
         // The reply lasts 3.2 s: every interruption lands well inside it.
         bargeIn.afterMs = 400...1000
