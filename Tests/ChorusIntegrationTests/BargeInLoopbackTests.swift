@@ -4,15 +4,15 @@ import ChorusEngine
 import ChorusTestSupport
 import Testing
 
-/// Scripted interruptions against the reference agent over WebSocket (Chorus native) and RTP at once: an agent
+/// Scripted interruptions against the reference agent over WebSocket (Chorus native), RTP and WebRTC at once: an agent
 /// that stops 150 ms after hearing the caller, and one that never stops. The caller's barge-in latency and leaked
 /// audio are checked against the agent's own account of when it heard the interruption and what it sent after.
 @Suite("Barge-in against the reference agent", .serialized)
 struct BargeInLoopbackTests {
-    /// 8 callers, 4 on each transport, × (1 scripted turn + its interruption).
+    /// 12 callers, 4 on each transport, × (1 scripted turn + its interruption).
     static func scenario() -> Scenario {
-        var s = AgentHarness.scenario(callers: 8, turns: 1, rampMs: 400)
-        s.matrixTransports = [.websocket, .rtp]
+        var s = AgentHarness.scenario(callers: 12, turns: 1, rampMs: 400)
+        s.matrixTransports = [.websocket, .rtp, .webrtc]
         s.session.thinkTimeMs = 200...200
         // Its speech starts 40 ms in (frame 2): the speech start, not the clip start, begins the interruption.
         var bargeIn = Scenario.BargeIn(utterance: Fixtures.audio("change-time.wav"))
@@ -47,13 +47,13 @@ struct BargeInLoopbackTests {
     @Test("bargein_stop 150ms: barge-in latency and leaked audio within 20 ms of the agent's truth", .timeLimit(.minutes(2)))
     func scriptedStopIsMeasured() async throws {
         let result = try await AgentHarness.run(scenario: Self.scenario(), behavior: Self.behavior(.after(ms: 150)))
-        #expect(result.sessions.count == 8)
+        #expect(result.sessions.count == 12)
         for s in result.sessions {
             #expect(s.turns.count == 2, "\(s.transport) session \(s.sessionIndex): \(s.turns.map(\.outcome)) \(s.error ?? "")")
             #expect(s.turns.allSatisfy { $0.outcome == .ok }, "\(s.transport): \(s.turns.map(\.outcome))")
         }
         let found = Self.interruptions(result)
-        #expect(found.count == 8)
+        #expect(found.count == 12)
         var report: [String] = []
         for (transport, turn, truth) in found {
             let t = try #require(truth, "\(transport): the agent heard every interruption")
@@ -115,9 +115,9 @@ struct BargeInLoopbackTests {
     @Test("bargein_stop never: every interruption is missed, leaked audio matches the agent's truth", .timeLimit(.minutes(2)))
     func agentThatNeverStopsIsMissed() async throws {
         let result = try await AgentHarness.run(scenario: Self.scenario(), behavior: Self.behavior(.never))
-        #expect(result.sessions.count == 8)
+        #expect(result.sessions.count == 12)
         let found = Self.interruptions(result)
-        #expect(found.count == 8)
+        #expect(found.count == 12)
         var report: [String] = []
         for (transport, turn, truth) in found {
             let t = try #require(truth, "\(transport): the agent heard every interruption")
