@@ -19,9 +19,17 @@ public enum TerminalSummary {
         lines.append("")
         let columns = ["count", "p50", "p90", "p95", "p99", "max"]
         lines.append(Self.pad("latency (ms)", 14) + columns.map { Self.pad($0, 9, right: true) }.joined())
-        for (title, s) in [("TTFA", a.ttfa), ("TTFA audible", a.ttfaAudible)] {
+        var latencies = [("TTFA", a.ttfa), ("TTFA audible", a.ttfaAudible)]
+        if a.bargeIns > 0 { latencies.append(("barge-in", a.bargeIn)) }
+        for (title, s) in latencies {
             let values = [s.p50, s.p90, s.p95, s.p99, s.max].map { Fixed.format($0, 1, placeholder: "-") }
             lines.append(Self.pad(title, 14) + ([String(s.count)] + values).map { Self.pad($0, 9, right: true) }.joined())
+        }
+        if a.bargeIns > 0 {
+            lines.append(
+                "interruptions \(a.bargeIns)  missed \(a.bargeInsMissed) (\(Self.percent(a.bargeInMissedRatePct)))"
+                    + "  leaked audio p50 \(Fixed.format(a.leakedAudio.p50, 0, placeholder: "-")) ms"
+                    + " p95 \(Fixed.format(a.leakedAudio.p95, 0, placeholder: "-")) ms")
         }
         if report.cellKeys.count > 1 {
             lines.append("")

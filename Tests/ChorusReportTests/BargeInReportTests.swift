@@ -61,4 +61,11 @@ struct BargeInReportTests {
         let plain = try JSONSummary.render(ReportFixtures.report())
         #expect(plain.contains("\"bargein_count\" : 0") && !plain.contains("\"bargein_ms\""))
     }
+
+    @Test func theTerminalSummaryShowsBargeInOnlyWhenTheRunInterrupted() {
+        let text = TerminalSummary.render(Self.report())
+        #expect(text.contains("barge-in"), "\(text)")
+        #expect(text.contains("interruptions 5  missed 1 (20.00 %)  leaked audio p50 140 ms"), "\(text)")
+        #expect(!TerminalSummary.render(ReportFixtures.report()).contains("barge-in"))
+    }
 }
