@@ -41,6 +41,17 @@ struct ValidateCommand: AsyncParsableCommand {
                 problems.append("\(s.path): session.utterances: \(error)")
             }
         }
+        if let bargeIn = s.session.bargeIn {
+            do {
+                let u = try s.utterance(path: bargeIn.utterance, sampleRate: rate)
+                let start = u.speechStartSample / u.frameSamples
+                lines.append(
+                    "  \(u.name) (session.barge_in): speech starts in frame \(start) (\(start * 20) ms after the clip's "
+                        + "first frame: the interruption's start), ends at \(Self.number(u.speechEndMs)) ms")
+            } catch {
+                problems.append("\(s.path): session.barge_in.utterance: \(error)")
+            }
+        }
         if !problems.isEmpty { throw CLIError(problems.joined(separator: "\n")) }
         return lines.joined(separator: "\n")
     }

@@ -194,6 +194,16 @@ struct CLITests {
         #expect(v.code == 2)
     }
 
+    @Test("validate shows where the barge-in utterance's speech starts; a bad --bargein-stop names the flag")
+    func bargeInScenarioAndFlag() throws {
+        let v = try Self.chorus(["validate", "Scenarios/barge-in.yaml"])
+        #expect(v.code == 0, "\(v.err)")
+        #expect(v.out.contains("change-time.wav (session.barge_in): speech starts in frame 2"), "\(v.out)")
+        let agent = try Self.chorus(["agent", "--listen", "127.0.0.1:0", "--bargein-stop", "soon"])
+        #expect(agent.code == 2)
+        #expect(agent.err.contains("--bargein-stop: 'soon' is not a duration or never"), "\(agent.err)")
+    }
+
     @Test("profiles lists the built-in network profiles")
     func profilesAreListed() throws {
         let r = try Self.chorus(["profiles"])
