@@ -92,4 +92,50 @@ public enum TruthJoin {
     public static func isComparable(_ turn: TurnResult) -> Bool {
         turn.ttfaMs != nil && turn.eosMs != nil && turn.eosUpDelayMs != nil && turn.firstAudioDownDelayMs != nil
     }
+
+    // MARK: - Barge-in
+
+    /// One scripted interruption paired with the agent's record of the reply it cut into.
+    public struct BargeInPair: Sendable, Hashable {
+        /// The interrupting turn as the caller measured it (`bargeInMs`, `leakedAudioMs`, `bargeInMissed`).
+        public var turn: TurnResult
+        /// The agent's record of the interrupted reply (`bargeInMs`, `leakedMs`, `replyStoppedNs`).
+        public var truth: TruthRecord
+
+        /// Caller's barge-in latency − the agent's (last frame sent − interruption heard); nil unless both stopped.
+        public var errorMs: Double? {
+            guard let measured = self.turn.bargeInMs, let truth = self.truth.bargeInMs else { return nil }
+            return measured - truth
+        }
+
+        /// Leaked audio the caller heard − what the agent sent after hearing the interruption.
+        public var leakedErrorMs: Double { (self.turn.leakedAudioMs ?? 0) - (self.truth.leakedMs ?? 0) }
+
+        /// Whether the caller's missed flag agrees with the agent (it played on: no `reply_stopped_ns`).
+        public var missedAgrees: Bool { self.turn.bargeInMissed == (self.truth.replyStoppedNs == nil) }
+    }
+
+    /// Pairs each interrupting turn (`bargeInMissed` set) with the agent's record, in the same session, of a reply
+    /// it heard interrupted: the one whose first frame, sent plus the link's delay, is nearest the first audio the
+    /// caller heard of the turn before (the interrupted answer), within `windowNs`.
+    public static func bargeInPairs(sessions: [SessionResult], truth: [TruthRecord], runId: String, originNs: Int64)
+        -> [BargeInPair]
+    {
+        var bySession: [String: [TruthRecord]] = [:]
+        for t in truth where t.bargeInDetectedNs != nil { bySession[t.session, default: []].append(t) }
+        var pairs: [BargeInPair] = []
+        for s in sessions {
+            guard let records = bySession["\(runId)-\(s.sessionIndex)"] else { continue }
+            for (index, turn) in s.turns.enumerated() where turn.bargeInMissed != nil && index > 0 {
+                let answered = s.turns[index - 1]
+                guard let eosMs = answered.eosMs, let ttfa = answered.ttfaMs else { continue }
+                let down = answered.firstAudioDownDelayMs ?? 0
+                let heardNs = originNs + Int64(((eosMs + ttfa - down) * 1e6).rounded())
+                let nearest = records.min { abs($0.firstReplySentNs - heardNs) < abs($1.firstReplySentNs - heardNs) }
+                guard let t = nearest, abs(t.firstReplySentNs - heardNs) <= Self.windowNs else { continue }
+                pairs.append(BargeInPair(turn: turn, truth: t))
+            }
+        }
+        return pairs
+    }
 }

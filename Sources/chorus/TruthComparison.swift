@@ -40,6 +40,10 @@ struct TruthComparison {
     var overall: Part
     /// Per cell, keyed `transport/profile`, in the order cells first appear.
     var cells: [(cell: String, part: Part)]
+    /// Scripted interruptions paired with the agent's record of the reply each cut into.
+    var bargeIns: [TruthJoin.BargeInPair] = []
+    /// Interrupting turns of the run (paired or not).
+    var interruptions = 0
 
     /// Pairs turns with the agent's truth (`TruthJoin`); error = measured TTFA − expected TTFA.
     init(sessions: [SessionResult], truth: [TruthRecord], runId: String, originNs: Int64) {
@@ -59,6 +63,8 @@ struct TruthComparison {
             return (key, Part(sessions: cellSessions, join: join))
         }
         self.overall = Part(sessions: sessions, join: all)
+        self.bargeIns = TruthJoin.bargeInPairs(sessions: sessions, truth: truth, runId: runId, originNs: originNs)
+        self.interruptions = sessions.reduce(0) { $0 + $1.turns.count { $0.bargeInMissed != nil } }
     }
 
     /// The whole run's line, then one line per cell when there is more than one.
@@ -67,6 +73,7 @@ struct TruthComparison {
         if self.cells.count > 1 {
             lines += self.cells.map { Self.line($0.part, label: "  \($0.cell)") }
         }
+        if self.interruptions > 0 { lines.append(self.bargeInLine) }
         return lines
     }
 
@@ -85,5 +92,26 @@ struct TruthComparison {
             format: "%@ (%d turns%@): error p50 %+.2f ms, |error| p99 %.2f ms, max %.2f ms; end of speech reached the"
                 + " agent %.2f ms p99 after the link delivered it, its first audio reached the caller %.2f ms p99 after",
             label, part.matched, more, p50, abs99, absMax, up99, down99)
+    }
+
+    /// How the callers' barge-in numbers compare with the agent's own: latency error, leaked-audio error, and
+    /// whether both saw the same misses.
+    var bargeInLine: String {
+        let pairs = self.bargeIns
+        let unpaired = self.interruptions - pairs.count
+        let more = unpaired > 0 ? ", \(unpaired) with no agent record of hearing it" : ""
+        guard !pairs.isEmpty else { return "barge-in vs agent ground truth: no interruption matched\(more)" }
+        let errors = LatencySummary(pairs.compactMap(\.errorMs))
+        let absErrors = LatencySummary(pairs.compactMap(\.errorMs).map(abs))
+        let leaked = LatencySummary(pairs.map { abs($0.leakedErrorMs) })
+        let truth = LatencySummary(pairs.compactMap(\.truth.bargeInMs))
+        let disagree = pairs.count { !$0.missedAgrees }
+        var text = "barge-in vs agent ground truth (\(pairs.count) interruptions\(more)): "
+        if let p50 = errors.p50, let abs99 = absErrors.p99, let agent = truth.p50 {
+            text += String(format: "error p50 %+.2f ms, |error| p99 %.2f ms (agent stopped %.1f ms p50 after hearing it); ", p50, abs99, agent)
+        }
+        text += String(format: "leaked audio |error| p99 %.1f ms; ", leaked.p99 ?? 0)
+        text += disagree == 0 ? "missed flags agree" : "\(disagree) missed flags disagree with the agent"
+        return text
     }
 }

@@ -54,6 +54,11 @@ struct BargeInLoopbackTests {
         }
         let found = Self.interruptions(result)
         #expect(found.count == 12)
+        // The join `chorus run` reports with finds the same records.
+        let joined = TruthJoin.bargeInPairs(
+            sessions: result.sessions, truth: result.truth, runId: result.runId, originNs: result.outcome.originNs)
+        #expect(joined.count == 12)
+        #expect(joined.allSatisfy { $0.missedAgrees && abs($0.errorMs ?? 99) <= 20 })
         var report: [String] = []
         for (transport, turn, truth) in found {
             let t = try #require(truth, "\(transport): the agent heard every interruption")
