@@ -43,6 +43,6 @@ extension HTMLReport {
 
     /// `count` of `total` as a percentage with one decimal, or a dash for none.
     private static func percent(_ count: Int, of total: Int) -> String {
-        total > 0 ? Fixed.format(Double(count) * 100 / Double(total), 1) + " %" : "–"
+        total > 0 ? Fixed.format(Double(count) * 100 / Double(total), 1) + " %" : "—"
     }
 }
