@@ -110,7 +110,8 @@ struct K8sRenderCommand: AsyncParsableCommand {
         var seen = Set<String>()
         var files: [K8sManifests.File] = []
         var total = 0
-        for path in scenario.session.utterances + [scenario.agentReply].compactMap({ $0 }) {
+        let paths = scenario.session.utterances + [scenario.session.bargeIn?.utterance, scenario.agentReply].compactMap { $0 }
+        for path in paths {
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             guard absolute.hasPrefix(dir + "/") else {
                 throw CLIError("k8s render: \(path) is outside the scenario's directory \(dir); the pods see only that directory (copy the file into it)")

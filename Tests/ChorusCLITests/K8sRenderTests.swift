@@ -88,6 +88,25 @@ struct K8sRenderTests {
         #expect(v.out.trimmingCharacters(in: .whitespacesAndNewlines) == "ok", "\(v.out)\n\(v.err)")
     }
 
+    @Test("every audio file the scenario names goes into the ConfigMap, the barge-in utterance included")
+    func bundlesEveryAudioFile() throws {
+        let dir = CLITests.tempDir()
+        try FileManager.default.createDirectory(atPath: "\(dir)/audio", withIntermediateDirectories: true)
+        let hello = "\(CLITests.root)/Tests/Distributed/audio/hello.wav"
+        try FileManager.default.copyItem(atPath: hello, toPath: "\(dir)/audio/hello.wav")
+        try FileManager.default.copyItem(atPath: hello, toPath: "\(dir)/audio/over-you.wav")
+        try FileManager.default.copyItem(atPath: "\(CLITests.root)/\(Self.scenario)", toPath: "\(dir)/scenario.yaml")
+        let r = try CLITests.chorus([
+            "k8s", "render", "\(dir)/scenario.yaml", "--shards", "2", "--image", "x", "--output", dir,
+            "--set", "session.barge_in.probability=0.5", "--set", "session.barge_in.after=400ms..800ms",
+            "--set", "session.barge_in.utterance=audio/over-you.wav",
+        ])
+        #expect(r.code == 0, "\(r.err)")
+        let configMap = try String(contentsOfFile: "\(dir)/configmap.yaml", encoding: .utf8)
+        #expect(configMap.contains("audio--hello.wav"))
+        #expect(configMap.contains("audio--over-you.wav"), "the barge-in utterance is not in the ConfigMap")
+    }
+
     @Test("bad flags exit 2 naming the flag and what was expected")
     func badFlags() throws {
         let base = ["k8s", "render", Self.scenario, "--image", "x"]
