@@ -325,8 +325,10 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
         if self.timer != nil, self.timerDeadlineNs <= due { return }
         self.timer?.cancel()
         self.timerDeadlineNs = due
-        self.timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(due)) { [weak self] in
-            guard let self, let context = self.context else { return }
+        // Captured strongly, and cancelled when the handler leaves the pipeline: a weak reference would give the
+        // handler a side table, and every retain of it on the per-packet path would take the slow path.
+        self.timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(due)) { [self] in
+            guard let context = self.context else { return }
             self.timer = nil
             self.timerDeadlineNs = .max
             let now = self.nowNs(context)

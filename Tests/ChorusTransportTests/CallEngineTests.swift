@@ -26,6 +26,7 @@ struct CallEngineTests {
         }
 
         var sent: [Sent] = []
+        var opening = CallOpening.stream
         var opened = 0
         var goodbyes = 0
         var finishedTurns = 0
@@ -36,7 +37,7 @@ struct CallEngineTests {
 
         func open(_ call: CallEngine<LogMedia>) -> CallOpening {
             self.opened += 1
-            return .stream
+            return self.opening
         }
 
         func sendClipFrame(clip: Int, frame: Int, deadlineNs: Int64, _ call: CallEngine<LogMedia>) {
@@ -70,6 +71,41 @@ struct CallEngineTests {
         func networkStats(_ call: CallEngine<LogMedia>) -> [NetworkStats] {
             [NetworkStats(direction: "up", packetsSent: Int(call.framesSent))]
         }
+    }
+
+    @Test func aCallWaitingForTheAgentIsFreedOnceItEndsAndTimesOutOtherwise() throws {
+        let loop = EmbeddedEventLoop()
+        let stats = LoopStats(eventLoop: loop)
+        let plan = SessionPlan(
+            callerIndex: 0, sessionIndex: 0, sessionId: "waits", turnClips: [0], thinkNs: [0],
+            responseTimeoutNs: 1_000_000_000, originNs: 0, seed: 1)
+        // The agent never confirms: the call fails when the response timeout runs out.
+        let media = LogMedia()
+        media.opening = .waitForAgent
+        let promise = loop.makePromise(of: CallerReport.self)
+        let channel = EmbeddedChannel(handler: CallEngine(plan: plan, media: media, stats: stats, promise: promise), loop: loop)
+        channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+        loop.advanceTime(by: .milliseconds(999))
+        #expect(media.sent.isEmpty, "frames before the agent confirmed")
+        loop.advanceTime(by: .milliseconds(200))
+        _ = try? channel.finish()
+        let report = try promise.futureResult.wait()
+        #expect(report.outcome == .protocolError)
+        #expect(report.error?.contains("did not confirm the session") == true, "\(report.error ?? "")")
+
+        // A call that ends while it waits is freed at once, not when its wait would have run out.
+        weak var engine: CallEngine<LogMedia>?
+        do {
+            let waiting = LogMedia()
+            waiting.opening = .waitForAgent
+            let made = CallEngine(plan: plan, media: waiting, stats: stats, promise: loop.makePromise(of: CallerReport.self))
+            engine = made
+            let channel = EmbeddedChannel(handler: made, loop: loop)
+            channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+            loop.advanceTime(by: .milliseconds(100))
+            _ = try? channel.finish()
+        }
+        #expect(engine == nil, "a call that ended while waiting for the agent stayed in memory")
     }
 
     @Test func theEngineRunsTurnsOnItsGridAndTimesThemOnTheLoopsClock() throws {

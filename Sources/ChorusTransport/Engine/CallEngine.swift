@@ -32,6 +32,8 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
     private var started = false
     private var paced = false
     private var waitingForAgent = false
+    /// Fails the call if the agent does not confirm the session in time.
+    private var agentWait: Scheduled<Void>?
     private var turnsCounted = 0
     /// Why the link below ended the call, when it said (`LinkEndingError`).
     private var linkEndedReason: String?
@@ -58,7 +60,13 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
         // The context holds this handler: keeping it here would keep every finished call, its media and its
         // buffers alive for the rest of the run (a 30-minute soak grew by about 1 KB per turn).
         self.stopPacing()
+        self.cancelAgentWait()
         self.context = nil
+    }
+
+    private func cancelAgentWait() {
+        self.agentWait?.cancel()
+        self.agentWait = nil
     }
 
     /// Opens the call once the transport is ready (the connector fires `CallerStart`): writes issued while a
@@ -75,8 +83,11 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
             // Audio sent before the agent confirms the session would be read in its default format.
             self.waitingForAgent = true
             let timeoutNs = self.flow.plan.responseTimeoutNs
-            self.clock.assumeIsolated().scheduleTask(in: .nanoseconds(timeoutNs)) { [weak self] in
-                guard let self, self.waitingForAgent else { return }
+            // Captured strongly and cancelled once moot: a weak reference would give the engine a side table, and
+            // every retain of it on the per-frame path would take the slow path.
+            self.agentWait = self.clock.assumeIsolated().scheduleTask(in: .nanoseconds(timeoutNs)) { [self] in
+                self.agentWait = nil
+                guard self.waitingForAgent else { return }
                 self.waitingForAgent = false
                 self.flow.fail(.protocolError, "the agent did not confirm the session within \(timeoutNs / 1_000_000) ms")
                 self.afterFlowChange()
@@ -88,6 +99,7 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
     func agentReady() {
         guard self.waitingForAgent else { return }
         self.waitingForAgent = false
+        self.cancelAgentWait()
         self.beginStreaming()
     }
 
@@ -237,6 +249,7 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
         self.hungUp = true
         self.stopPacing()
         self.waitingForAgent = false
+        self.cancelAgentWait()
         return true
     }
 
