@@ -3,27 +3,8 @@ import Testing
 
 @testable import ChorusAgent
 
-@Suite("Pairing interruptions with the agent's ground truth")
-struct BargeInTruthJoinTests {
-    let originNs: Int64 = 5_000_000_000
-
-    func record(_ session: String, turn: Int, eosAtMs: Double, latencyMs: Double) -> TruthRecord {
-        let eos = self.originNs + Int64(eosAtMs * 1e6)
-        return TruthRecord(
-            session: session, turn: turn, eosSource: "vad", eosReceivedNs: eos, scriptedLatencyMs: latencyMs,
-            firstReplySentNs: eos + Int64(latencyMs * 1e6))
-    }
-
-    func session(_ index: Int, turns: [(eosMs: Double, ttfaMs: Double)]) -> SessionResult {
-        SessionResult(
-            callerIndex: index, sessionIndex: index, transport: "websocket", dialect: "chorus", codec: "pcm16/16000",
-            networkProfile: "clean", intendedStartMs: 0, startedMs: 0, connectMs: 1, endedMs: 20_000, outcome: .ok,
-            error: nil,
-            turns: turns.enumerated().map { i, t in
-                TurnResult(turnIndex: i, utterance: "u", eosMs: t.eosMs, ttfaMs: t.ttfaMs, outcome: .ok)
-            })
-    }
-
+/// Interruptions are paired with the agent's ground truth by the same join as turns (`TruthJoinTests`' fixtures).
+extension TruthJoinTests {
     @Test("An interruption pairs with the agent's record of the reply it cut into, by that reply's first audio")
     func interruptionsPairWithTheInterruptedReply() throws {
         var heard = self.record("r-0", turn: 0, eosAtMs: 1_000.2, latencyMs: 300)
