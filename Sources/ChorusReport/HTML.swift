@@ -26,4 +26,9 @@ enum HTML {
     static func percent(_ value: Double?) -> String {
         value.map { Fixed.format($0, 2) + " %" } ?? "—"
     }
+
+    /// `part` of `whole` as a percentage with one decimal, or an em dash when `whole` is 0.
+    static func share(_ part: Int, of whole: Int) -> String {
+        whole > 0 ? Fixed.format(Double(part) / Double(whole) * 100, 1) + " %" : "—"
+    }
 }

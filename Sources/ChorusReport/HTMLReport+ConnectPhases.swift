@@ -56,19 +56,13 @@ extension HTMLReport {
             legendX += 110
         }
         svg += "</svg>"
-        var table = "<table class=\"num compact\"><thead><tr><th class=\"l\">cell</th><th>sessions</th>"
-        for part in parts { table += "<th>\(part.name) p50</th><th>p95</th>" }
-        table += "</tr></thead><tbody>"
-        for key in keys {
-            let phases = byCell[key] ?? []
-            table += "<tr><th class=\"l\">\(HTML.escape(labels[key] ?? key.label))</th><td>\(phases.count)</td>"
-            for part in parts {
+        let head = "<th>sessions</th>" + parts.map { "<th>\($0.name) p50</th><th>p95</th>" }.joined()
+        let table = Self.perCellTable(byCell, head: head) { phases in
+            "<td>\(phases.count)</td>" + parts.map { part in
                 let summary = LatencySummary(phases.compactMap(part.value))
-                table += "<td>\(HTML.ms(summary.p50))</td><td>\(HTML.ms(summary.p95))</td>"
-            }
-            table += "</tr>"
+                return "<td>\(HTML.ms(summary.p50))</td><td>\(HTML.ms(summary.p95))</td>"
+            }.joined()
         }
-        table += "</tbody></table>"
         return Self.section(
             "WebRTC set-up", id: "webrtc-setup",
             note: "Where WebRTC calls spent their connect time: the offer/answer exchange, ICE to the first nominated "

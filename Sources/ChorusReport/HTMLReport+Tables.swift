@@ -55,8 +55,8 @@ extension HTMLReport {
             let turns = a.turnOutcomes[outcome] ?? 0
             let sessions = a.sessionOutcomes[outcome] ?? 0
             html += "<tr><th><span class=\"chip o-\(outcome.rawValue)\"></span>\(outcome.rawValue)</th>"
-            html += "<td>\(turns)</td><td>\(Self.share(turns, a.turnCount))</td>"
-            html += "<td>\(sessions)</td><td>\(Self.share(sessions, a.sessionCount))</td></tr>"
+            html += "<td>\(turns)</td><td>\(HTML.share(turns, of: a.turnCount))</td>"
+            html += "<td>\(sessions)</td><td>\(HTML.share(sessions, of: a.sessionCount))</td></tr>"
         }
         html += "<tr class=\"total\"><th>all</th><td>\(a.turnCount)</td><td></td><td>\(a.sessionCount)</td><td></td></tr>"
         html += "</tbody></table>"
@@ -106,7 +106,16 @@ extension HTMLReport {
             + "<th>\(HTML.escape(key.networkProfile))</th>"
     }
 
-    private static func share(_ part: Int, _ whole: Int) -> String {
-        whole > 0 ? Fixed.format(Double(part) / Double(whole) * 100, 1) + " %" : "—"
+    /// A compact table with one row per cell (short labels, sorted): `head` is the header cells after "cell", `row`
+    /// the data cells of one cell's values.
+    static func perCellTable<Value>(_ byCell: [CellKey: Value], head: String, row: (Value) -> String) -> String {
+        let keys = byCell.keys.sorted()
+        let labels = CellKey.shortLabels(keys)
+        var table = "<table class=\"num compact\"><thead><tr><th class=\"l\">cell</th>\(head)</tr></thead><tbody>"
+        for key in keys {
+            guard let value = byCell[key] else { continue }
+            table += "<tr><th class=\"l\">\(HTML.escape(labels[key] ?? key.label))</th>\(row(value))</tr>"
+        }
+        return table + "</tbody></table>"
     }
 }
