@@ -30,8 +30,13 @@ struct CLITests {
     }
 
     static func chorus(_ args: [String], cwd: String = root) throws -> Run {
+        try Self.run(binary, args, cwd: cwd)
+    }
+
+    /// Runs `executable` with `args` in `cwd` to its end; its exit code and what it wrote.
+    static func run(_ executable: String, _ args: [String], cwd: String = root) throws -> Run {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         let out = Pipe(), err = Pipe()
@@ -314,16 +319,14 @@ extension CLITests {
         #expect((parts.last.flatMap { Double($0) } ?? .infinity) <= 5, "worst |error| \(worst) ms")
     }
 
+    /// Runs python3 with `code` and `args`; returns its exit code and output.
+    static func python(_ code: String, _ args: [String]) throws -> Run {
+        try Self.run("/usr/bin/env", ["python3", "-c", code] + args)
+    }
+
+    /// Runs python3 with `code` and `args`; returns its standard output, trimmed.
     static func python(_ code: String, _ args: String...) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", code] + args
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try Self.python(code, args).out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

@@ -56,7 +56,7 @@ struct DistributedCLITests {
                 return v[lo] + (v[hi] - v[lo]) * (r - lo)
             print(' '.join('%.3f' % p(q) for q in (50, 90, 95, 99)))
             """
-        let r = try K8sRenderTests.python(script, dbs)
+        let r = try CLITests.python(script, dbs)
         return r.out.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
@@ -103,7 +103,7 @@ struct DistributedCLITests {
                     for t in ('runs', 'sessions', 'turns', 'network_stats', 'samples', 'gates'): c.execute('delete from ' + t)
                 c.commit()
             """
-        let added = try K8sRenderTests.python(addColumn, [merged] + files)
+        let added = try CLITests.python(addColumn, [merged] + files)
         #expect(added.code == 0, "\(added.err)")
         let m = try CLITests.chorus(["merge"] + files + ["--db", merged, "--out", "\(dir)/merged", "--format", "csv"])
         #expect(try CLITests.sqlite(merged, "select count(*) from sessions where future_ms = caller_index * 1.5") == "9")

@@ -13,21 +13,6 @@ struct K8sRenderTests {
         "--start-at", "2026-12-05T08:00:00Z", "--namespace", "load",
     ]
 
-    /// Runs python3 with `script` and arguments; returns exit code and output.
-    static func python(_ script: String, _ arguments: [String]) throws -> CLITests.Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLITests.Run(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
-    }
-
     @Test("the rendered ConfigMap and Job match the golden file (CHORUS_RECORD_GOLDEN=1 re-records it)")
     func matchesGolden() throws {
         let r = try CLITests.chorus(Self.args)
@@ -45,7 +30,7 @@ struct K8sRenderTests {
             let dir = CLITests.tempDir()
             let r = try CLITests.chorus(Self.args + ["--results", results, "--output", dir])
             #expect(r.code == 0, "\(r.err)")
-            let v = try Self.python(
+            let v = try CLITests.python(
                 "import sys; from kubernetes_validate.__main__ import main; sys.argv=['kubernetes-validate']+sys.argv[1:]; sys.exit(main())",
                 ["--strict", "-k", "1.33.0", "\(dir)/configmap.yaml", "\(dir)/job.yaml"])
             #expect(v.code == 0, "kubernetes-validate (python3 -m pip install kubernetes-validate): \(v.out)\n\(v.err)")
@@ -84,7 +69,7 @@ struct K8sRenderTests {
             bad = [k for k, ok in checks.items() if not ok]
             print('failed: ' + ', '.join(bad) if bad else 'ok')
             """
-        let v = try Self.python(script, ["\(dir)/configmap.yaml", "\(dir)/job.yaml", CLITests.root])
+        let v = try CLITests.python(script, ["\(dir)/configmap.yaml", "\(dir)/job.yaml", CLITests.root])
         #expect(v.out.trimmingCharacters(in: .whitespacesAndNewlines) == "ok", "\(v.out)\n\(v.err)")
     }
 
