@@ -82,7 +82,7 @@ public struct BaselineComparison: Sendable {
             return result
         }
         let bootstrap = ClusterBootstrap(
-            resamples: self.resamples, confidence: self.confidence, seed: self.seed ^ Self.fnv1a("\(rule.metric)|\(cell ?? "")"))
+            resamples: self.resamples, confidence: self.confidence, seed: self.seed ^ FNV1a.hash("\(rule.metric)|\(cell ?? "")"))
         guard let interval = bootstrap.difference(baseline: a, candidate: b, statistic: statistic) else { return result }
         let test = MannWhitneyU(
             baseline: Array(a.joined()), candidate: Array(b.joined()), alternative: metric.higherIsBetter ? .less : .greater)
@@ -103,15 +103,5 @@ public struct BaselineComparison: Sendable {
             result.note = improved ? "significant improvement" : "no significant regression"
         }
         return result
-    }
-
-    /// FNV-1a: a hash that, unlike `Hasher`, is the same in every process.
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
     }
 }

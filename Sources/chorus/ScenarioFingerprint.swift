@@ -1,3 +1,4 @@
+import ChorusCore
 import ChorusDialects
 import ChorusEngine
 
@@ -12,18 +13,8 @@ enum ScenarioFingerprint {
         let literalSecrets = WebSocketTarget.secrets(of: scenario, environment: [:])
         var text = Secrets.redact(yaml, secrets: literalSecrets)
         for o in overrides { text += "\n--set \(o)" }
-        let h = Self.fnv1a(text)
+        let h = FNV1a.hash(text)
         let hex = String(h, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
-    }
-
-    /// 64-bit FNV-1a of the UTF-8 bytes of `text`.
-    static func fnv1a(_ text: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in text.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        return h
     }
 }

@@ -120,7 +120,7 @@ struct ShardEnvironment: Equatable {
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyyMMdd-HHmmss"
         let millis = Int64((startAt.timeIntervalSince1970 * 1000).rounded())
-        let tag = ScenarioFingerprint.fnv1a("\(scenarioHash)@\(millis)") & 0xFFFF
+        let tag = FNV1a.hash("\(scenarioHash)@\(millis)") & 0xFFFF
         return "\(f.string(from: startAt))-\(String(tag, radix: 16).leftPadded(to: 4))"
     }
 
