@@ -140,7 +140,9 @@ public enum WebRTCConnector {
                     initialRetransmitMs: settings.dtlsRetransmitMs)
                 let handler = WebRTCSecureHandler(
                     ice: ice, dtls: dtls, payloadTypes: (local: audio.format.payloadType, remote: negotiated.payloadType),
-                    connectsOnSelection: true, ready: ready)
+                    // Connected, it writes bare datagrams, which the impaired link (typed for addressed ones) cannot
+                    // take; behind one it keeps addressing them.
+                    connectsOnSelection: tap == nil, ready: ready)
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(handler)
                 try pipeline.addHandler(

@@ -47,6 +47,9 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     /// Connect the socket to the ICE-selected address (callers: their socket serves one call).
     private let connectsOnSelection: Bool
     private var connectTo: SocketAddress?
+    /// The socket is connected to `remote`: sealed packets go out as bare datagrams. An addressed one would make the
+    /// kernel route every packet again, and NIO compare its address with the connected one.
+    private var socketConnected = false
 
     /// When each set-up step finished.
     public private(set) var times = WebRTCSetupTimes()
@@ -79,11 +82,17 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
         self.inbound.reserveCapacity(2048)
     }
 
-    /// Puts SRTP keys and the far end in place without ICE or DTLS, for tests of the media path.
-    func connectForTesting(keys: SRTPKeyingMaterial, remote: SocketAddress) throws {
+    /// Puts SRTP keys and the far end in place without ICE or DTLS, for tests of the media path; with
+    /// `connectingSocket` the socket is connected to `remote` on the next pass through set-up, as after an ICE
+    /// selection.
+    func connectForTesting(keys: SRTPKeyingMaterial, remote: SocketAddress, connectingSocket: Bool = false) throws {
         self.srtp = try SRTPSession(keys: keys)
         self.remote = remote
+        if connectingSocket { self.connectTo = remote }
     }
+
+    /// Whether sealed media leaves as bare datagrams on the connected socket.
+    var writesBareDatagrams: Bool { self.socketConnected }
 
     /// Whether the SRTP keys are in place.
     public var isConnected: Bool { self.srtp != nil }
@@ -214,7 +223,19 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
             promise?.succeed(())
             return
         }
-        context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: remote, data: packet)), promise: promise)
+        self.write(packet, to: remote, context: context, promise: promise)
+    }
+
+    /// Writes a sealed packet: bare on a socket connected to the far end, addressed otherwise.
+    @inline(__always)
+    private func write(
+        _ packet: ByteBuffer, to remote: SocketAddress, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
+    ) {
+        if self.socketConnected {
+            context.write(NIOAny(packet), promise: promise)
+        } else {
+            context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: remote, data: packet)), promise: promise)
+        }
     }
 
     // MARK: - Media written from above, sealed in the sender's own buffer
@@ -244,7 +265,7 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     @inline(__always)
     public func writeSealed(_ packet: ByteBuffer) {
         guard let context = self.context, let remote = self.remote else { return }
-        context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: remote, data: packet)), promise: nil)
+        self.write(packet, to: remote, context: context, promise: nil)
     }
 
     /// Flushes what `writeSealed` wrote.
@@ -308,7 +329,10 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
         if let address = self.connectTo {
             // After the flush: connecting a datagram socket fails the writes still queued in it.
             self.connectTo = nil
-            context.connect(to: address, promise: nil)
+            // Captured strongly, as the timer is: no side table for the per-packet retains of this handler.
+            context.connect(to: address).assumeIsolated().whenSuccess { [self] in
+                self.socketConnected = self.remote == address
+            }
         }
         self.armTimer(context: context)
     }

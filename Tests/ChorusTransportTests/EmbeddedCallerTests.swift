@@ -116,21 +116,29 @@ struct EmbeddedCallerTests {
     /// The payload type the embedded WebRTC caller's far end negotiated (not the one its audio is prepared with).
     static let negotiatedPayloadType: UInt8 = 109
 
-    /// Sees the datagrams a transport writes below it, and passes them on.
-    final class Capture: ChannelOutboundHandler {
-        typealias OutboundIn = AddressedEnvelope<ByteBuffer>
-        typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+    /// Sees the datagrams a transport writes below it (addressed, or bare on a connected socket), and passes them on.
+    final class Capture<Datagram>: ChannelOutboundHandler {
+        typealias OutboundIn = Datagram
+        typealias OutboundOut = Datagram
         var datagrams: [[UInt8]] = []
+        private let bytes: (Datagram) -> ByteBuffer
+
+        init(_ bytes: @escaping (Datagram) -> ByteBuffer) {
+            self.bytes = bytes
+        }
 
         func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-            self.datagrams.append(Array(self.unwrapOutboundIn(data).data.readableBytesView))
+            self.datagrams.append(Array(self.bytes(self.unwrapOutboundIn(data)).readableBytesView))
             context.write(data, promise: promise)
         }
     }
 
     /// A WebRTC caller on `loop` with its SRTP keys in place (no ICE or DTLS): the RTP Opus caller behind the
-    /// security layer, which encrypts every packet (and `capture` below it, when given).
-    static func webRTCCaller(loop: EmbeddedEventLoop, capture: Capture? = nil) throws -> Caller {
+    /// security layer, which encrypts every packet (and `capture` below it, when given). With `connectingSocket`
+    /// the layer connects the channel to the far end once the channel is active, as it does after ICE selects a pair.
+    static func webRTCCaller(
+        loop: EmbeddedEventLoop, capture: (any ChannelOutboundHandler)? = nil, connectingSocket: Bool = false
+    ) throws -> Caller {
         let audio = try SharedRTPAudio(
             utterances: Self.utterances, codec: .opus(sampleRate: 16000, bitrate: 24000, complexity: 5, fec: true),
             payloadType: nil, audioLevelExtension: true)
@@ -141,7 +149,9 @@ struct EmbeddedCallerTests {
                 repeating: "p", count: 22)), remoteUfrag: nil)),
             dtls: try DTLSEndpoint(role: .client, remoteFingerprints: [certificate.fingerprint]),
             payloadTypes: (local: audio.format.payloadType, remote: Self.negotiatedPayloadType), ready: nil)
-        try secure.connectForTesting(keys: Self.webRTCKeys(), remote: try SocketAddress(ipAddress: "127.0.0.1", port: 9))
+        try secure.connectForTesting(
+            keys: Self.webRTCKeys(), remote: try SocketAddress(ipAddress: "127.0.0.1", port: 9),
+            connectingSocket: connectingSocket)
         let placeholder = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
         let between: [any ChannelHandler] = (capture.map { [$0] } ?? []) + [secure]
         return try Self.embed(loop: loop, between: between) { stats, promise in
@@ -272,16 +282,25 @@ struct EmbeddedCallerTests {
         #expect(bursts < Self.bound)
     }
 
-    @Test func aWebRTCCallerSealsEveryPacketForTheFarEnd() throws {
+    @Test(arguments: [false, true])
+    func aWebRTCCallerSealsEveryPacketForTheFarEnd(connectedSocket: Bool) throws {
         let loop = EmbeddedEventLoop()
-        let capture = Capture()
-        let caller = try Self.webRTCCaller(loop: loop, capture: capture)
+        // On a connected socket RTP and RTCP leave bare: the kernel routes them once, not per packet.
+        let bare = Capture<ByteBuffer> { $0 }
+        let addressed = Capture<AddressedEnvelope<ByteBuffer>> { $0.data }
+        let capture: any ChannelOutboundHandler = connectedSocket ? bare : addressed
+        let caller = try Self.webRTCCaller(loop: loop, capture: capture, connectingSocket: connectedSocket)
+        if connectedSocket {
+            caller.channel.pipeline.fireChannelActive()
+            let secure = try caller.channel.pipeline.syncOperations.handler(type: WebRTCSecureHandler.self)
+            #expect(secure.writesBareDatagrams)
+        }
         caller.channel.pipeline.fireUserInboundEventTriggered(CallerStart())
         for _ in 0..<50 { loop.advanceTime(by: .milliseconds(20)) }
         let farEnd = try SRTPSession(keys: Self.webRTCKeys(farEnd: true))
         var media = 0
         var reports = 0
-        for datagram in capture.datagrams {
+        for datagram in connectedSocket ? bare.datagrams : addressed.datagrams {
             var bytes = datagram
             let isRTCP = (192...223).contains(bytes[1])
             let plain = bytes.withUnsafeMutableBytes { buffer in
