@@ -1,4 +1,6 @@
 import ChorusCore
+import ChorusWebRTC
+import ChorusWebRTCNIO
 import NIOCore
 
 /// What the callers on one event loop record about the harness itself: how late each frame went out.
@@ -37,6 +39,17 @@ public final class LoopStats: @unchecked Sendable {
         return p
     }
     private var _pacer: FramePacer?
+
+    /// The loop's send and receive buffers for datagrams (RTP, and WebRTC's sealed packets), made on first use
+    /// (on the loop): shared, they stay in cache.
+    var datagrams: DatagramScratch {
+        if let d = self._datagrams { return d }
+        // Enough for the longest backlog burst between two flushes (a 500 ms stall: 25 frames) with room to spare.
+        let d = DatagramScratch(count: 64, capacity: 2048 + SRTPSession.maxTrailer)
+        self._datagrams = d
+        return d
+    }
+    private var _datagrams: DatagramScratch?
 
     /// The loop's shared timer for held packets (every impaired channel's delay lines), made on first use (on the
     /// loop).

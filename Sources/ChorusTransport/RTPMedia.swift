@@ -10,8 +10,8 @@ import NIOCore
 /// RTCP (rtcp-mux) every ~5 s and at hang-up, and a receiver with RFC 3550 statistics and a playout model for the
 /// agent's audio.
 ///
-/// Confined to its channel's event loop; per packet one template copy into a reused buffer (`DatagramScratch`) and
-/// one write.
+/// Confined to its channel's event loop; per packet one template copy into one of the loop's reused buffers
+/// (`DatagramScratch`) and one write.
 final class RTPMedia: CallMedia {
     typealias Inbound = AddressedEnvelope<ByteBuffer>
 
@@ -26,7 +26,8 @@ final class RTPMedia: CallMedia {
     private var sequence: UInt16
     private var timestamp: UInt32
     private var sender: RTPSenderStats
-    private var scratch: DatagramScratch
+    /// The loop's send buffers, shared with its other calls.
+    private let scratch: DatagramScratch
     private var nextRTCPNs: Int64 = 0
     private var lastWasSilence = true
 
@@ -53,7 +54,10 @@ final class RTPMedia: CallMedia {
     var failsOnChannelError: Bool { false }
     var closedReason: String { "socket closed" }
 
-    init(plan: SessionPlan, audio: SharedRTPAudio, remote: SocketAddress?, secure: WebRTCSecureHandler? = nil) {
+    init(
+        plan: SessionPlan, audio: SharedRTPAudio, remote: SocketAddress?, secure: WebRTCSecureHandler? = nil,
+        scratch: DatagramScratch
+    ) {
         self.clipShapes = audio.clips.map {
             CallFlow.ClipShape(
                 name: $0.name, frameCount: $0.template.frameCount, lastSpeechFrame: $0.lastSpeechFrame,
@@ -70,8 +74,7 @@ final class RTPMedia: CallMedia {
         self.sender = RTPSenderStats(ssrc: self.ssrc, clockRate: audio.format.clockRate)
         self.playout = PlayoutBuffer(configuration: PlayoutConfiguration(format: audio.format))
         self.talkspurts = TalkspurtTracker(timestampIncrement: audio.silence.timestampIncrement)
-        let maxPacket = max(audio.silence.maxPacketSize, audio.clips.map(\.template.maxPacketSize).max() ?? 0)
-        self.scratch = DatagramScratch(capacity: max(maxPacket, 1500) + SRTPSession.maxTrailer)
+        self.scratch = scratch
     }
 
     /// The SSRC a call whose plan has `seed` sends from (its generator's first number), for signalling to announce.
@@ -338,7 +341,7 @@ extension CallEngine where Media == RTPMedia {
         stats: LoopStats, tap: LinkTap? = nil, promise: EventLoopPromise<CallerReport>
     ) -> CallEngine<RTPMedia> {
         CallEngine(
-            plan: plan, media: RTPMedia(plan: plan, audio: audio, remote: remote, secure: secure), stats: stats, tap: tap,
-            promise: promise)
+            plan: plan, media: RTPMedia(plan: plan, audio: audio, remote: remote, secure: secure, scratch: stats.datagrams),
+            stats: stats, tap: tap, promise: promise)
     }
 }

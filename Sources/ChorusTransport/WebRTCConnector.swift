@@ -142,7 +142,7 @@ public enum WebRTCConnector {
                     ice: ice, dtls: dtls, payloadTypes: (local: audio.format.payloadType, remote: negotiated.payloadType),
                     // Connected, it writes bare datagrams, which the impaired link (typed for addressed ones) cannot
                     // take; behind one it keeps addressing them.
-                    connectsOnSelection: tap == nil, ready: ready)
+                    connectsOnSelection: tap == nil, scratch: stats.datagrams, ready: ready)
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(handler)
                 try pipeline.addHandler(

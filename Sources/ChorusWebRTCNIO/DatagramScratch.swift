@@ -1,12 +1,19 @@
 import NIOCore
 
-/// Reused send buffers for a datagram sender, taken in turn.
+/// Reused send buffers for datagram senders, taken in turn: one set per event loop, shared by every call on it.
 ///
 /// A datagram written to a NIO channel stays queued, holding its `ByteBuffer`, until the next flush; a sender that
 /// reused one buffer would find it still shared at its second write before a flush (a late wake-up sends its
 /// backlog that way) and `clear()` would copy it, an allocation per packet. With `count` buffers in turn, a burst
 /// of up to `count` packets between flushes reuses storage that has already gone to the kernel.
-public struct DatagramScratch {
+///
+/// Shared by the calls of one loop, the few buffers stay in the CPU's cache: a set per call (16 buffers of 2 KB)
+/// made every packet write to memory last touched 1,000 calls ago. A buffer is only ever filled, handed to the
+/// channel or the handler above, and flushed or read before the loop moves on, so calls never see each other's
+/// bytes; one still held somewhere is copied by `clear()`, never overwritten.
+///
+/// Confined to one event loop.
+public final class DatagramScratch {
     private var buffers: [ByteBuffer]
     private var next = 0
 
@@ -22,7 +29,7 @@ public struct DatagramScratch {
     /// The next buffer in turn, cleared, for `fill` to write one packet into; returns the filled buffer (a
     /// reference to the same storage) for the channel.
     @inline(__always)
-    public mutating func fill(_ fill: (inout ByteBuffer) -> Void) -> ByteBuffer {
+    public func fill(_ fill: (inout ByteBuffer) -> Void) -> ByteBuffer {
         let index = self.next
         self.next = index + 1 == self.buffers.count ? 0 : index + 1
         self.buffers[index].clear()

@@ -39,8 +39,8 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     private var timer: Scheduled<Void>?
     private var timerDeadlineNs: UInt64 = .max
     private var ready: EventLoopPromise<WebRTCSetupTimes>?
-    private var inbound = ByteBuffer()
-    private var outbound = DatagramScratch(capacity: 2048 + SRTPSession.maxTrailer)
+    /// Where received packets are decrypted and packets written through `write` sealed.
+    private let scratch: DatagramScratch
     private var started = false
     private var dtlsStarted = false
     private var failed = false
@@ -68,18 +68,20 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     ///   - connectsOnSelection: connect the socket to the far end once ICE has selected it: the kernel then routes
     ///     every packet once, not per packet (less CPU per packet), and drops datagrams from anywhere else. Only for
     ///     a socket that serves this one call.
+    ///   - scratch: the buffers packets are decrypted and sealed in; the loop's shared ones when given, or a set of
+    ///     this handler's own.
     ///   - ready: succeeded with the set-up times once the SRTP keys are in place, failed with a `Failure` if set-up
     ///     fails first.
     public init(
         ice: any ICEConnectivity, dtls: DTLSEndpoint, payloadTypes: (local: UInt8, remote: UInt8)? = nil,
-        connectsOnSelection: Bool = false, ready: EventLoopPromise<WebRTCSetupTimes>?
+        connectsOnSelection: Bool = false, scratch: DatagramScratch? = nil, ready: EventLoopPromise<WebRTCSetupTimes>?
     ) {
         self.ice = ice
         self.connectsOnSelection = connectsOnSelection
         self.dtls = dtls
         self.payloadTypes = payloadTypes.flatMap { $0.local == $0.remote ? nil : $0 }
         self.ready = ready
-        self.inbound.reserveCapacity(2048)
+        self.scratch = scratch ?? DatagramScratch(capacity: 2048 + SRTPSession.maxTrailer)
     }
 
     /// Puts SRTP keys and the far end in place without ICE or DTLS, for tests of the media path; with
@@ -176,22 +178,28 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
             return
         }
         let length = envelope.data.readableBytes
-        self.inbound.clear()
         let isRTCP = Self.isRTCP(envelope.data)
+        let types = isRTCP ? nil : self.payloadTypes
         var plain = 0
-        self.inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { buffer in
-            envelope.data.withUnsafeReadableBytes { buffer.copyMemory(from: $0) }
-            guard let base = buffer.baseAddress else { return 0 }
-            plain = (isRTCP ? srtp.unprotectRTCP(base, length: length) : srtp.unprotectRTP(base, length: length)) ?? 0
-            return plain
+        // Rewritten inside `fill`: the buffer it returns shares its storage with the scratch, and a write to it
+        // would copy.
+        let packet = self.scratch.fill { inbound in
+            inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { buffer in
+                envelope.data.withUnsafeReadableBytes { buffer.copyMemory(from: $0) }
+                guard let base = buffer.baseAddress else { return 0 }
+                plain = (isRTCP ? srtp.unprotectRTCP(base, length: length) : srtp.unprotectRTP(base, length: length)) ?? 0
+                if plain > 1, let types, buffer[1] & 0x7F == types.remote {
+                    buffer[1] = (buffer[1] & 0x80) | types.local
+                }
+                return plain
+            }
         }
         guard plain > 0 else {
             self.mediaDropped += 1
             return
         }
         if self.times.firstMediaNs == nil { self.times.firstMediaNs = Int64(self.nowNs(context)) }
-        if !isRTCP, let types = self.payloadTypes { Self.rewritePayloadType(&self.inbound, from: types.remote, to: types.local) }
-        context.fireChannelRead(self.wrapInboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: self.inbound)))
+        context.fireChannelRead(self.wrapInboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: packet)))
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -211,7 +219,7 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
         let length = envelope.data.readableBytes
         let isRTCP = Self.isRTCP(envelope.data)
         var sealed = 0
-        let packet = self.outbound.fill { outbound in
+        let packet = self.scratch.fill { outbound in
             outbound.writeWithUnsafeMutableBytes(minimumWritableBytes: length + SRTPSession.maxTrailer) { buffer in
                 envelope.data.withUnsafeReadableBytes { buffer.copyMemory(from: $0) }
                 guard let base = buffer.baseAddress else { return 0 }
@@ -394,12 +402,6 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     private static func isRTCP(_ buffer: ByteBuffer) -> Bool {
         guard let second = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self) else { return false }
         return (192...223).contains(second)
-    }
-
-    private static func rewritePayloadType(_ buffer: inout ByteBuffer, from: UInt8, to: UInt8) {
-        let index = buffer.readerIndex + 1
-        guard let second = buffer.getInteger(at: index, as: UInt8.self), second & 0x7F == from else { return }
-        buffer.setInteger((second & 0x80) | to, at: index)
     }
 }
 
