@@ -345,3 +345,10 @@ extension CallEngine where Media == RTPMedia {
             stats: stats, tap: tap, promise: promise)
     }
 }
+
+extension CallEngine: WebRTCMediaReceiver where Media == RTPMedia {
+    /// Media WebRTC's security layer decrypted, handed over without a pass through the pipeline.
+    func receiveDecrypted(_ packet: AddressedEnvelope<ByteBuffer>) {
+        self.receive(packet)
+    }
+}

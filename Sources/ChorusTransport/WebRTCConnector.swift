@@ -145,10 +145,11 @@ public enum WebRTCConnector {
                     connectsOnSelection: tap == nil, scratch: stats.datagrams, ready: ready)
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(handler)
-                try pipeline.addHandler(
-                    CallEngine.rtp(
-                        plan: plan, audio: audio, remote: placeholder, secure: handler, stats: stats, tap: tap,
-                        promise: report))
+                let engine = CallEngine.rtp(
+                    plan: plan, audio: audio, remote: placeholder, secure: handler, stats: stats, tap: tap,
+                    promise: report)
+                try pipeline.addHandler(engine)
+                handler.mediaReceiver = engine
                 return NIOLoopBound(handler, eventLoop: loop)
             }.get()
         } catch {

@@ -51,6 +51,11 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     /// kernel route every packet again, and NIO compare its address with the connected one.
     private var socketConnected = false
 
+    /// Where decrypted media goes, when set: the call above this handler, called directly rather than through the
+    /// pipeline. Held strongly (a weak reference would give the call a side table, slowing every retain of it) and
+    /// dropped when the handler leaves the pipeline, which ends the cycle with the call that holds this handler.
+    public var mediaReceiver: (any WebRTCMediaReceiver)?
+
     /// When each set-up step finished.
     public private(set) var times = WebRTCSetupTimes()
     /// Media packets that arrived before the keys, or that SRTP refused (authentication, replay).
@@ -123,6 +128,7 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
+        self.mediaReceiver = nil
         self.timer?.cancel()
         self.timer = nil
         self.fail("the socket closed before the call was set up", context: nil)
@@ -199,7 +205,12 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
             return
         }
         if self.times.firstMediaNs == nil { self.times.firstMediaNs = Int64(self.nowNs(context)) }
-        context.fireChannelRead(self.wrapInboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: packet)))
+        let decrypted = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: packet)
+        if let receiver = self.mediaReceiver {
+            receiver.receiveDecrypted(decrypted)
+        } else {
+            context.fireChannelRead(self.wrapInboundOut(decrypted))
+        }
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {

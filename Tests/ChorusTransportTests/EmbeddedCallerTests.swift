@@ -137,7 +137,8 @@ struct EmbeddedCallerTests {
     /// security layer, which encrypts every packet (and `capture` below it, when given). With `connectingSocket`
     /// the layer connects the channel to the far end once the channel is active, as it does after ICE selects a pair.
     static func webRTCCaller(
-        loop: EmbeddedEventLoop, capture: (any ChannelOutboundHandler)? = nil, connectingSocket: Bool = false
+        loop: EmbeddedEventLoop, capture: (any ChannelOutboundHandler)? = nil, connectingSocket: Bool = false,
+        above: [any ChannelHandler] = []
     ) throws -> Caller {
         let audio = try SharedRTPAudio(
             utterances: Self.utterances, codec: .opus(sampleRate: 16000, bitrate: 24000, complexity: 5, fec: true),
@@ -153,9 +154,12 @@ struct EmbeddedCallerTests {
             keys: Self.webRTCKeys(), remote: try SocketAddress(ipAddress: "127.0.0.1", port: 9),
             connectingSocket: connectingSocket)
         let placeholder = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
-        let between: [any ChannelHandler] = (capture.map { [$0] } ?? []) + [secure]
+        let between: [any ChannelHandler] = (capture.map { [$0] } ?? []) + [secure] + above
         return try Self.embed(loop: loop, between: between) { stats, promise in
-            CallEngine.rtp(plan: plan, audio: audio, remote: placeholder, secure: secure, stats: stats, promise: promise)
+            let engine = CallEngine.rtp(
+                plan: plan, audio: audio, remote: placeholder, secure: secure, stats: stats, promise: promise)
+            secure.mediaReceiver = engine  // as the connector does
+            return engine
         }
     }
 
@@ -323,6 +327,37 @@ struct EmbeddedCallerTests {
         }
         #expect(reports >= 1, "the opening RTCP report")
         #expect(media >= 45, "\(media) RTP packets in 1 s")
+        _ = try? caller.channel.finish()
+    }
+
+    /// Counts what passes up the pipeline.
+    final class Tripwire: ChannelInboundHandler {
+        typealias InboundIn = NIOAny
+        var reads = 0
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            self.reads += 1
+            context.fireChannelRead(data)
+        }
+    }
+
+    @Test func aWebRTCCallerTakesDecryptedMediaStraightFromTheSecurityLayer() throws {
+        let loop = EmbeddedEventLoop()
+        let tripwire = Tripwire()
+        let caller = try Self.webRTCCaller(loop: loop, above: [tripwire])
+        caller.channel.pipeline.fireUserInboundEventTriggered(CallerStart())
+        let farEnd = try SRTPSession(keys: Self.webRTCKeys(farEnd: true))
+        let agent = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
+        for sequence in UInt16(1)...20 {
+            var packet: [UInt8] = [0x80, Self.negotiatedPayloadType, 0, UInt8(sequence), 0, 0, 0, 0, 0, 0, 0, 42]
+            packet += [UInt8](repeating: 0xF8, count: 40) + [UInt8](repeating: 0, count: SRTPSession.maxTrailer)
+            let length = try #require(packet.withUnsafeMutableBytes { farEnd.protectRTP($0.baseAddress!, length: 52) })
+            let datagram = ByteBuffer(bytes: packet[..<length])
+            try caller.channel.writeInbound(AddressedEnvelope(remoteAddress: agent, data: datagram))
+            loop.advanceTime(by: .milliseconds(20))
+        }
+        #expect(caller.stats.framesReceived == 20, "every packet decrypted and counted by the call")
+        #expect(tripwire.reads == 0, "none through the pipeline")
         _ = try? caller.channel.finish()
     }
 

@@ -154,6 +154,12 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
     @_specialize(exported: false, where Media == WebSocketMedia)
     @_specialize(exported: false, where Media == RTPMedia)
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.receive(self.unwrapInboundIn(data))
+    }
+
+    /// What the transport received, from the pipeline or straight from the layer below it.
+    @_specialize(exported: false, where Media == RTPMedia)
+    func receive(_ inbound: Media.Inbound) {
         // Before anything else: the bytes are here now, or were when the impaired link let them through.
         let arrivalNs: Int64
         let downDelayNs: Int64
@@ -162,7 +168,7 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
         } else {
             (arrivalNs, downDelayNs) = (self.nowNs(), 0)
         }
-        self.media.receive(self.unwrapInboundIn(data), arrivalNs: arrivalNs, downDelayNs: downDelayNs, self)
+        self.media.receive(inbound, arrivalNs: arrivalNs, downDelayNs: downDelayNs, self)
         self.afterFlowChange()
     }
 

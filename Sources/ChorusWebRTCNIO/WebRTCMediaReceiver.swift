@@ -1,0 +1,9 @@
+import NIOCore
+
+/// Takes the RTP and RTCP a `WebRTCSecureHandler` decrypted straight from it, in place of the pipeline: the call
+/// above the handler, for which a pass through the pipeline per packet costs more than reading the packet.
+public protocol WebRTCMediaReceiver: AnyObject {
+    /// One decrypted packet, on the channel's event loop; `packet.data` is the handler's buffer, valid during the
+    /// call.
+    func receiveDecrypted(_ packet: AddressedEnvelope<ByteBuffer>)
+}
