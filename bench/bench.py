@@ -185,10 +185,13 @@ def main():
         if rtp and webrtc and rtp["cpu_us_per_frame"] > 0:
             print(f"WebRTC / RTP CPU per packet at {n} callers: {webrtc['cpu_us_per_frame'] / rtp['cpu_us_per_frame']:.2f}x "
                   f"(target ≤ 1.3x; SRTP, DTLS and ICE set-up and consent included)")
-    ref = next((s for name, n, s in rows if n == 100 and name.startswith("WebSocket")), rows[0][2])
+    ref = next((s for name, n, s in rows if n == 100 and name.startswith("WebSocket")), None)
     print(f"Python websockets asyncio client, 100 callers: {py['cpu_us_per_frame']:.2f} CPU µs/frame "
           f"({py['frames_sent']} sent, {py['frames_received']} received)")
-    print(f"ratio Python / Chorus at 100 callers: {py['cpu_us_per_frame'] / ref['cpu_us_per_frame']:.1f}x fewer CPU µs per frame")
+    if ref and ref["cpu_us_per_frame"] > 0:
+        print(f"ratio Python / Chorus at 100 callers: {py['cpu_us_per_frame'] / ref['cpu_us_per_frame']:.1f}x fewer CPU µs per frame")
+    else:
+        print("ratio Python / Chorus: no WebSocket row at 100 callers to compare with")
 
 
 if __name__ == "__main__":

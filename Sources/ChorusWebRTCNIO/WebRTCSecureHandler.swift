@@ -8,8 +8,8 @@ import NIOCore
 /// the ICE-selected address.
 ///
 /// The same handler serves callers (a full, controlling ICE agent) and the reference agent (ICE-lite). It is
-/// confined to its channel's event loop. Per media packet: one copy into a reused buffer and libsrtp in place, no
-/// allocation; set-up (ICE, DTLS) allocates freely.
+/// confined to its channel's event loop. Per media packet: at most one copy into a reused buffer and SRTP in place,
+/// no allocation; set-up (ICE, DTLS) allocates freely.
 public final class WebRTCSecureHandler: ChannelDuplexHandler {
     public typealias InboundIn = AddressedEnvelope<ByteBuffer>
     public typealias InboundOut = AddressedEnvelope<ByteBuffer>
