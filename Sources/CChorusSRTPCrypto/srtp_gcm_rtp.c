@@ -163,26 +163,41 @@ static void make_iv(const chorus_srtp_gcm *s, const uint8_t *packet, uint64_t in
     for (int i = 0; i < SALT_LEN; i++) iv[i] ^= s->salt[i];
 }
 
+// What a packet is sealed or opened with: its stream (a fresh one in `scratch` when its SSRC is new), its index and
+// its IV. Not to be copied: `stream` may point into it.
+typedef struct {
+    stream scratch;
+    stream *stream;
+    int fresh;
+    uint64_t index;
+    uint8_t iv[SALT_LEN];
+} packet_keys;
+
+// Fills `k` for the packet; CHORUS_SRTP_OK, or why the packet is refused (no slot for its SSRC, a replay).
+static int prepare(chorus_srtp_gcm *s, const uint8_t *packet, packet_keys *k) {
+    k->stream = find(s, packet, &k->scratch, &k->fresh);
+    if (!k->stream) return CHORUS_SRTP_TOO_MANY_STREAMS;
+    k->index = estimate(k->stream, (uint16_t)((packet[2] << 8) | packet[3]));
+    int replay = check(k->stream, k->fresh, k->index);
+    if (replay) return replay;
+    make_iv(s, packet, k->index, k->iv);
+    return CHORUS_SRTP_OK;
+}
+
 int chorus_srtp_gcm_protect(chorus_srtp_gcm *s, uint8_t *packet, size_t length, size_t *out_length) {
     size_t h = header_length(packet, length);
     if (!s->encrypting || h == 0 || length > 0x7FFFFFFF) return CHORUS_SRTP_MALFORMED;
-    stream scratch;
-    int fresh;
-    stream *t = find(s, packet, &scratch, &fresh);
-    if (!t) return CHORUS_SRTP_TOO_MANY_STREAMS;
-    uint64_t index = estimate(t, (uint16_t)((packet[2] << 8) | packet[3]));
-    int replay = check(t, fresh, index);
-    if (replay) return replay;
-    uint8_t iv[SALT_LEN];
-    make_iv(s, packet, index, iv);
+    packet_keys k;
+    int status = prepare(s, packet, &k);
+    if (status) return status;
     int n = 0;
     uint8_t none[16];
-    if (!EVP_EncryptInit_ex(s->ctx, NULL, NULL, NULL, iv) || !EVP_EncryptUpdate(s->ctx, NULL, &n, packet, (int)h) ||
+    if (!EVP_EncryptInit_ex(s->ctx, NULL, NULL, NULL, k.iv) || !EVP_EncryptUpdate(s->ctx, NULL, &n, packet, (int)h) ||
         !EVP_EncryptUpdate(s->ctx, packet + h, &n, packet + h, (int)(length - h)) ||
         !EVP_EncryptFinal_ex(s->ctx, none, &n) ||
         !EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, packet + length))
         return CHORUS_SRTP_CIPHER_FAILED;
-    record(s, t, fresh, index);
+    record(s, k.stream, k.fresh, k.index);
     *out_length = length + TAG_LEN;
     return CHORUS_SRTP_OK;
 }
@@ -190,26 +205,20 @@ int chorus_srtp_gcm_protect(chorus_srtp_gcm *s, uint8_t *packet, size_t length, 
 int chorus_srtp_gcm_unprotect(chorus_srtp_gcm *s, uint8_t *packet, size_t length, size_t *out_length) {
     size_t h = header_length(packet, length);
     if (s->encrypting || h == 0 || length < h + TAG_LEN || length > 0x7FFFFFFF) return CHORUS_SRTP_MALFORMED;
-    stream scratch;
-    int fresh;
-    stream *t = find(s, packet, &scratch, &fresh);
-    if (!t) return CHORUS_SRTP_TOO_MANY_STREAMS;
-    uint64_t index = estimate(t, (uint16_t)((packet[2] << 8) | packet[3]));
-    int replay = check(t, fresh, index);
-    if (replay) return replay;
-    uint8_t iv[SALT_LEN];
-    make_iv(s, packet, index, iv);
+    packet_keys k;
+    int status = prepare(s, packet, &k);
+    if (status) return status;
     size_t body = length - TAG_LEN;
     int n = 0;
     uint8_t none[16];
-    if (!EVP_DecryptInit_ex(s->ctx, NULL, NULL, NULL, iv) || !EVP_DecryptUpdate(s->ctx, NULL, &n, packet, (int)h) ||
+    if (!EVP_DecryptInit_ex(s->ctx, NULL, NULL, NULL, k.iv) || !EVP_DecryptUpdate(s->ctx, NULL, &n, packet, (int)h) ||
         !EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN, packet + body))
         return CHORUS_SRTP_CIPHER_FAILED;
     // Decrypted in place before the tag is known good: on failure the payload is garbage, and the caller drops it.
     if (!EVP_DecryptUpdate(s->ctx, packet + h, &n, packet + h, (int)(body - h)) ||
         EVP_DecryptFinal_ex(s->ctx, none, &n) <= 0)
         return CHORUS_SRTP_AUTH_FAILED;
-    record(s, t, fresh, index);
+    record(s, k.stream, k.fresh, k.index);
     *out_length = body;
     return CHORUS_SRTP_OK;
 }
