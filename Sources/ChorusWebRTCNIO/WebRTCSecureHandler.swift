@@ -222,7 +222,7 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let envelope = self.unwrapOutboundIn(data)
-        guard let srtp = self.srtp, let remote = self.remote else {
+        guard let srtp = self.srtp else {
             // Nothing may leave unencrypted; before the keys the layer above is not started anyway.
             promise?.succeed(())
             return
@@ -242,18 +242,19 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
             promise?.succeed(())
             return
         }
-        self.write(packet, to: remote, context: context, promise: promise)
+        self.writeSealed(packet, context: context, promise: promise)
     }
 
-    /// Writes a sealed packet: bare on a socket connected to the far end, addressed otherwise.
+    /// Writes a sealed packet: bare on a socket connected to the far end, addressed otherwise (the far end's address
+    /// is loaded only then).
     @inline(__always)
-    private func write(
-        _ packet: ByteBuffer, to remote: SocketAddress, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
-    ) {
+    private func writeSealed(_ packet: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         if self.socketConnected {
             context.write(NIOAny(packet), promise: promise)
-        } else {
+        } else if let remote = self.remote {
             context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: remote, data: packet)), promise: promise)
+        } else {
+            promise?.succeed(())
         }
     }
 
@@ -269,7 +270,8 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     /// allocation.
     @inline(__always)
     public func sealRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) -> Int {
-        guard let srtp = self.srtp, self.remote != nil, length > 1, let base = buffer.baseAddress,
+        // The keys come from a DTLS handshake with the far end, so with them `remote` is known too.
+        guard let srtp = self.srtp, length > 1, let base = buffer.baseAddress,
             buffer.count >= length + SRTPSession.maxTrailer
         else { return 0 }
         if let types = self.payloadTypes {
@@ -283,8 +285,8 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     /// (no flush).
     @inline(__always)
     public func writeSealed(_ packet: ByteBuffer) {
-        guard let context = self.context, let remote = self.remote else { return }
-        self.write(packet, to: remote, context: context, promise: nil)
+        guard let context = self.context else { return }
+        self.writeSealed(packet, context: context, promise: nil)
     }
 
     /// Flushes what `writeSealed` wrote.
