@@ -71,10 +71,10 @@ struct EmbeddedCallerTests {
 
     /// A caller on an embedded channel behind `Wire` (and `between`, the handlers a transport puts in front of it).
     static func embed<Handler: ChannelHandler & PacedCaller>(
-        loop: EmbeddedEventLoop, between: [any ChannelHandler] = [],
+        loop: EmbeddedEventLoop, stats: LoopStats? = nil, between: [any ChannelHandler] = [],
         _ make: (LoopStats, EventLoopPromise<CallerReport>) -> Handler
     ) throws -> Caller {
-        let stats = LoopStats(eventLoop: loop)
+        let stats = stats ?? LoopStats(eventLoop: loop)
         let wire = Wire(loop: loop)
         let channel = EmbeddedChannel(loop: loop)
         try channel.pipeline.syncOperations.addHandler(wire)
@@ -85,20 +85,24 @@ struct EmbeddedCallerTests {
     }
 
     /// An RTP Opus caller on `loop`, its socket replaced by `Wire`, behind an impaired link when `link` is given.
-    static func rtpCaller(loop: EmbeddedEventLoop, link: LinkProfile? = nil) throws -> Caller {
+    static func rtpCaller(
+        loop: EmbeddedEventLoop, link: LinkProfile? = nil, stats: LoopStats? = nil, seed: UInt64 = 7,
+        between extra: [any ChannelHandler] = []
+    ) throws -> Caller {
         let audio = try SharedRTPAudio(
             utterances: Self.utterances, codec: .opus(sampleRate: 16000, bitrate: 24000, complexity: 5, fec: true),
             payloadType: nil, audioLevelExtension: true)
-        let plan = Self.plan(link: link)
+        var plan = Self.plan(link: link)
+        plan.seed = seed
         let tap = link.map { _ in LinkTap() }
-        var between: [any ChannelHandler] = []
+        var between: [any ChannelHandler] = extra
         if let link, let tap {
             between.append(
                 ImpairmentHandler<AddressedEnvelope<ByteBuffer>, ByteBuffer>.datagram(
                     profile: link, runSeed: plan.runSeed, callerIndex: plan.sessionIndex, tap: tap,
                     scheduler: DelayScheduler(eventLoop: loop)))
         }
-        return try Self.embed(loop: loop, between: between) { stats, promise in
+        return try Self.embed(loop: loop, stats: stats, between: between) { stats, promise in
             CallEngine.rtp(plan: plan, audio: audio, remote: nil, stats: stats, tap: tap, promise: promise)
         }
     }
@@ -328,6 +332,45 @@ struct EmbeddedCallerTests {
         #expect(reports >= 1, "the opening RTCP report")
         #expect(media >= 45, "\(media) RTP packets in 1 s")
         _ = try? caller.channel.finish()
+    }
+
+    /// Keeps every datagram written below it, as a socket that never drains would, with a copy of its bytes as
+    /// they were when written.
+    final class Hoard: ChannelOutboundHandler {
+        typealias OutboundIn = ByteBuffer
+        var held: [(buffer: ByteBuffer, bytes: [UInt8])] = []
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            let buffer = self.unwrapOutboundIn(data)
+            self.held.append((buffer, Array(buffer.readableBytesView)))
+            context.write(data, promise: promise)
+        }
+    }
+
+    @Test func callersSharingTheLoopsBuffersNeverOverwriteEachOther() throws {
+        let loop = EmbeddedEventLoop()
+        let stats = LoopStats(eventLoop: loop)
+        // Both callers hold every packet they wrote, so the loop's 64 buffers come round while all are in use.
+        let hoards = [Hoard(), Hoard()]
+        let callers = try [UInt64(1), 2].enumerated().map { index, seed in
+            try Self.rtpCaller(loop: loop, stats: stats, seed: seed, between: [hoards[index]])
+        }
+        for caller in callers { caller.channel.pipeline.fireUserInboundEventTriggered(CallerStart()) }
+        for _ in 0..<100 { loop.advanceTime(by: .milliseconds(20)) }
+        for (index, hoard) in hoards.enumerated() {
+            #expect(hoard.held.count >= 95, "caller \(index): \(hoard.held.count) packets in 2 s")
+            var sequences: [UInt16] = []
+            for (buffer, bytes) in hoard.held {
+                #expect(Array(buffer.readableBytesView) == bytes, "caller \(index): a held packet changed")
+                if (192...223).contains(bytes[1]) { continue }  // RTCP
+                if case .success(let view) = bytes.withUnsafeBytes({ RTPHeader.parse($0) }) {
+                    #expect(view.header.ssrc == RTPMedia.ssrc(seed: UInt64(index + 1)))
+                    sequences.append(view.header.sequenceNumber)
+                }
+            }
+            #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 }, "caller \(index): consecutive")
+        }
+        for caller in callers { _ = try? caller.channel.finish() }
     }
 
     /// Counts what passes up the pipeline.
