@@ -1,6 +1,7 @@
 import NIOCore
 
-/// Reused send buffers for datagram senders, taken in turn: one set per event loop, shared by every call on it.
+/// Reused buffers for datagrams, taken in turn: packets are built, sealed or decrypted in them. Callers share one set
+/// per event loop; a handler given none makes a set of its own.
 ///
 /// A datagram written to a NIO channel stays queued, holding its `ByteBuffer`, until the next flush; a sender that
 /// reused one buffer would find it still shared at its second write before a flush (a late wake-up sends its
