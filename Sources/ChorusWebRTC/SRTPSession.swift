@@ -129,50 +129,50 @@ public final class SRTPSession {
         _ buffer: UnsafeMutableRawPointer, length: Int, minimum: Int, inbound: Bool,
         _ call: (UnsafeMutablePointer<Int32>) -> srtp_err_status_t
     ) -> Int? {
-        guard length >= minimum, length <= 65535 else {
-            if inbound { self.otherFailures += 1 } else { self.protectFailures += 1 }
-            return nil
-        }
+        guard length >= minimum, length <= 65535 else { return self.refuse(.malformed, inbound: inbound) }
         var count = Int32(length)
-        let status = call(&count)
-        if status == srtp_err_status_ok { return Int(count) }
-        guard inbound else {
-            self.protectFailures += 1
-            return nil
+        switch call(&count) {
+        case srtp_err_status_ok: return Int(count)
+        case srtp_err_status_auth_fail: return self.refuse(.authentication, inbound: inbound)
+        case srtp_err_status_replay_fail, srtp_err_status_replay_old: return self.refuse(.replay, inbound: inbound)
+        default: return self.refuse(.malformed, inbound: inbound)
         }
-        switch status {
-        case srtp_err_status_auth_fail:
-            self.authenticationFailures += 1
-        case srtp_err_status_replay_fail, srtp_err_status_replay_old:
-            self.replayDrops += 1
-        default:
-            self.otherFailures += 1
-        }
-        return nil
     }
 
     /// RTP through `chorus_srtp_gcm`, counted as libsrtp's results are.
     @inline(__always)
     private func transform(_ buffer: UnsafeMutableRawPointer, length: Int, inbound: Bool, _ state: OpaquePointer) -> Int? {
-        guard length <= 65535 else {
-            if inbound { self.otherFailures += 1 } else { self.protectFailures += 1 }
-            return nil
-        }
+        guard length <= 65535 else { return self.refuse(.malformed, inbound: inbound) }
         let packet = buffer.assumingMemoryBound(to: UInt8.self)
         var out = 0
         let status = Int(
             inbound
                 ? chorus_srtp_gcm_unprotect(state, packet, length, &out)
                 : chorus_srtp_gcm_protect(state, packet, length, &out))
-        if status == CHORUS_SRTP_OK { return out }
+        switch status {
+        case CHORUS_SRTP_OK: return out
+        case CHORUS_SRTP_AUTH_FAILED: return self.refuse(.authentication, inbound: inbound)
+        case CHORUS_SRTP_REPLAY, CHORUS_SRTP_REPLAY_OLD: return self.refuse(.replay, inbound: inbound)
+        default: return self.refuse(.malformed, inbound: inbound)
+        }
+    }
+
+    /// Why a packet was refused, whichever code refused it.
+    private enum Refusal {
+        case malformed, authentication, replay
+    }
+
+    /// Counts a refused packet, and returns nil: every refusal to protect is a `protectFailures`; a received packet
+    /// is counted by why.
+    private func refuse(_ refusal: Refusal, inbound: Bool) -> Int? {
         guard inbound else {
             self.protectFailures += 1
             return nil
         }
-        switch status {
-        case CHORUS_SRTP_AUTH_FAILED: self.authenticationFailures += 1
-        case CHORUS_SRTP_REPLAY, CHORUS_SRTP_REPLAY_OLD: self.replayDrops += 1
-        default: self.otherFailures += 1
+        switch refusal {
+        case .authentication: self.authenticationFailures += 1
+        case .replay: self.replayDrops += 1
+        case .malformed: self.otherFailures += 1
         }
         return nil
     }
