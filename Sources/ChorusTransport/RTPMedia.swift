@@ -348,7 +348,7 @@ extension CallEngine where Media == RTPMedia {
 
 extension CallEngine: WebRTCMediaReceiver where Media == RTPMedia {
     /// Media WebRTC's security layer decrypted, handed over without a pass through the pipeline.
-    func receiveDecrypted(_ packet: AddressedEnvelope<ByteBuffer>) {
-        self.receive(packet)
+    func receiveDecrypted(_ packet: AddressedEnvelope<ByteBuffer>, arrivalNs: Int64) {
+        self.receive(packet, arrivalNs: arrivalNs)
     }
 }

@@ -157,19 +157,19 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = self.unwrapInboundIn(data)
         guard let first = envelope.data.readableBytesView.first else { return }
-        self.lastReceivedNs = Int64(self.nowNs(context))
+        // One reading of the clock per datagram: consent, set-up and the call above all take this one.
+        let now = self.nowNs(context)
+        self.lastReceivedNs = Int64(now)
         switch PacketKind(firstByte: first) {
         case .rtp:
-            self.receiveMedia(envelope, context: context)
+            self.receiveMedia(envelope, arrivalNs: Int64(now), context: context)
         case .stun:
             guard let source = STUNAddress(envelope.remoteAddress) else { return }
-            let now = self.nowNs(context)
             envelope.data.withUnsafeReadableBytes { self.ice.receive($0, from: source, nowNs: now) }
             self.pump(context: context)
         case .dtls:
             // A DTLS client may speak before our ICE has told us the pair (it saw the nomination first).
             if self.remote == nil { self.remote = envelope.remoteAddress }
-            let now = self.nowNs(context)
             self.startDTLS(nowNs: now)
             envelope.data.withUnsafeReadableBytes { self.dtls.receive($0, nowNs: now) }
             self.pump(context: context)
@@ -178,7 +178,9 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
         }
     }
 
-    private func receiveMedia(_ envelope: AddressedEnvelope<ByteBuffer>, context: ChannelHandlerContext) {
+    private func receiveMedia(
+        _ envelope: AddressedEnvelope<ByteBuffer>, arrivalNs: Int64, context: ChannelHandlerContext
+    ) {
         guard let srtp = self.srtp else {
             self.mediaDropped += 1
             return
@@ -204,10 +206,10 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
             self.mediaDropped += 1
             return
         }
-        if self.times.firstMediaNs == nil { self.times.firstMediaNs = Int64(self.nowNs(context)) }
+        if self.times.firstMediaNs == nil { self.times.firstMediaNs = arrivalNs }
         let decrypted = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: packet)
         if let receiver = self.mediaReceiver {
-            receiver.receiveDecrypted(decrypted)
+            receiver.receiveDecrypted(decrypted, arrivalNs: arrivalNs)
         } else {
             context.fireChannelRead(self.wrapInboundOut(decrypted))
         }

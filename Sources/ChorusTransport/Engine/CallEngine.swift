@@ -157,16 +157,17 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
         self.receive(self.unwrapInboundIn(data))
     }
 
-    /// What the transport received, from the pipeline or straight from the layer below it.
+    /// What the transport received, from the pipeline or straight from the layer below it, which may have read the
+    /// clock on the datagram's arrival already (`readNs`).
     @_specialize(exported: false, where Media == RTPMedia)
-    func receive(_ inbound: Media.Inbound) {
+    func receive(_ inbound: Media.Inbound, arrivalNs readNs: Int64? = nil) {
         // Before anything else: the bytes are here now, or were when the impaired link let them through.
         let arrivalNs: Int64
         let downDelayNs: Int64
         if let held = self.tap?.heldDelivery {
             (arrivalNs, downDelayNs) = (held.dueNs, held.heldNs)
         } else {
-            (arrivalNs, downDelayNs) = (self.nowNs(), 0)
+            (arrivalNs, downDelayNs) = (readNs ?? self.nowNs(), 0)
         }
         self.media.receive(inbound, arrivalNs: arrivalNs, downDelayNs: downDelayNs, self)
         self.afterFlowChange()
