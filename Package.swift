@@ -55,7 +55,7 @@ let package = Package(
             name: "ChorusTransport",
             dependencies: [
                 "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusRTP", "ChorusDialects", "ChorusWebRTC",
-                "ChorusWebRTCNIO", .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "ChorusWebRTCNIO", "ChorusUDP", .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ] + nio,
             // The callers' state is confined to their event loop; the runtime's exclusivity checks on it cost about
             // 2 % of the harness's CPU per frame (perf, 1,000 callers) and can never fire.
@@ -79,10 +79,12 @@ let package = Package(
             name: "ChorusWebRTC",
             dependencies: ["ChorusCore", "CChorusDTLS", "CSRTP", "CChorusSRTPCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // UDP sockets and datagram buffers shared by the RTP and WebRTC callers.
+        .target(name: "ChorusUDP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         // WebRTC's sans-IO pieces on a SwiftNIO channel, shared by the callers and the reference agent.
         .target(
             name: "ChorusWebRTCNIO",
-            dependencies: ["ChorusWebRTC", "ChorusCore", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["ChorusWebRTC", "ChorusCore", "ChorusUDP", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(name: "ChorusStore", dependencies: ["ChorusCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ChorusReport", dependencies: ["ChorusCore", "ChorusStore"]),
@@ -125,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusTransportTests",
-            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore", "ChorusRTP", "CAllocationCounter", "ChorusTestSupport", "ChorusNetwork", "ChorusWebRTC", "ChorusWebRTCNIO"] + nio
+            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore", "ChorusRTP", "CAllocationCounter", "ChorusTestSupport", "ChorusNetwork", "ChorusWebRTC", "ChorusWebRTCNIO", "ChorusUDP"] + nio
                 + [.product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         // Counts heap allocations per thread (interposes malloc in the test executable): the no-allocation tests.

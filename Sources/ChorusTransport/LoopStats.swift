@@ -1,4 +1,5 @@
 import ChorusCore
+import ChorusUDP
 import ChorusWebRTC
 import ChorusWebRTCNIO
 import NIOCore

@@ -3,6 +3,7 @@ import ChorusCore
 import ChorusNetwork
 import ChorusRTP
 import ChorusWebRTC
+import ChorusUDP
 import ChorusWebRTCNIO
 import NIOCore
 
