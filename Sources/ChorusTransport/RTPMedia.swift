@@ -12,7 +12,8 @@ import NIOCore
 /// agent's audio.
 ///
 /// Confined to its channel's event loop; per packet one template copy into one of the loop's reused buffers
-/// (`DatagramScratch`) and one write.
+/// (`DatagramScratch`) and one write: a `send(2)` of its own on a connected socket (`DirectDatagramSocket`),
+/// otherwise through the pipeline.
 final class RTPMedia: CallMedia {
     typealias Inbound = AddressedEnvelope<ByteBuffer>
 
@@ -29,6 +30,9 @@ final class RTPMedia: CallMedia {
     private var sender: RTPSenderStats
     /// The loop's send buffers, shared with its other calls.
     private let scratch: DatagramScratch
+    /// The connected socket packets are sent on directly, bypassing NIO's write path; nil when they go through the
+    /// pipeline (an impaired link, WebRTC's security layer, an unconnected socket, or once the socket was busy).
+    private var direct: DirectDatagramSocket?
     private var nextRTCPNs: Int64 = 0
     private var lastWasSilence = true
 
@@ -57,7 +61,7 @@ final class RTPMedia: CallMedia {
 
     init(
         plan: SessionPlan, audio: SharedRTPAudio, remote: SocketAddress?, secure: WebRTCSecureHandler? = nil,
-        scratch: DatagramScratch
+        direct: DirectDatagramSocket? = nil, scratch: DatagramScratch
     ) {
         self.clipShapes = audio.clips.map {
             CallFlow.ClipShape(
@@ -76,6 +80,7 @@ final class RTPMedia: CallMedia {
         self.playout = PlayoutBuffer(configuration: PlayoutConfiguration(format: audio.format))
         self.talkspurts = TalkspurtTracker(timestampIncrement: audio.silence.timestampIncrement)
         self.scratch = scratch
+        self.direct = direct
     }
 
     /// The SSRC a call whose plan has `seed` sends from (its generator's first number), for signalling to announce.
@@ -246,13 +251,32 @@ final class RTPMedia: CallMedia {
         self.timestamp &+= template.timestampIncrement
         if let secure {
             if packet.readableBytes > 0 { secure.writeSealed(packet) }
+        } else if let direct = self.direct {
+            // Set only while the channel is open (`channelClosed`), so the descriptor is still this call's.
+            if direct.send(packet) == .busy {
+                // NIO queues it until the socket drains; the rest of the call follows it there, in order.
+                self.direct = nil
+                context.write(self.outbound(packet), promise: nil)
+            }
         } else {
             context.write(self.outbound(packet), promise: nil)
         }
     }
 
+    /// Whether packets are sent on the connected socket directly (for tests).
+    var sendsDirectly: Bool { self.direct != nil }
+
+    func channelClosed(_ call: CallEngine<RTPMedia>) {
+        // NIO has closed the descriptor; its number may already belong to another socket.
+        self.direct = nil
+    }
+
     func flush(_ call: CallEngine<RTPMedia>) {
-        if let secure = self.secure { secure.flushSealed() } else { call.context?.flush() }
+        if let secure = self.secure {
+            secure.flushSealed()
+        } else if self.direct == nil {
+            call.context?.flush()
+        }
     }
 
     /// A datagram as the channel takes it: bare on a connected socket (no envelope to box), addressed otherwise.
@@ -336,13 +360,17 @@ extension RTPMedia: Sendable {}
 
 extension CallEngine where Media == RTPMedia {
     /// An RTP caller sending `audio` to `remote` (nil on a socket connected to the agent), through WebRTC's
-    /// `secure` layer when given (a handler below it in the same pipeline).
+    /// `secure` layer when given (a handler below it in the same pipeline), or straight on the connected socket
+    /// `direct` when given (nothing may sit between the engine and that socket).
     static func rtp(
         plan: SessionPlan, audio: SharedRTPAudio, remote: SocketAddress?, secure: WebRTCSecureHandler? = nil,
-        stats: LoopStats, tap: LinkTap? = nil, promise: EventLoopPromise<CallerReport>
+        stats: LoopStats, tap: LinkTap? = nil, direct: DirectDatagramSocket? = nil,
+        promise: EventLoopPromise<CallerReport>
     ) -> CallEngine<RTPMedia> {
         CallEngine(
-            plan: plan, media: RTPMedia(plan: plan, audio: audio, remote: remote, secure: secure, scratch: stats.datagrams),
+            plan: plan,
+            media: RTPMedia(
+                plan: plan, audio: audio, remote: remote, secure: secure, direct: direct, scratch: stats.datagrams),
             stats: stats, tap: tap, promise: promise)
     }
 }

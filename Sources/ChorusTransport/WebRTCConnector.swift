@@ -1,5 +1,6 @@
 import ChorusCore
 import ChorusNetwork
+import ChorusUDP
 import ChorusWebRTC
 import ChorusWebRTCNIO
 import NIOCore
@@ -44,7 +45,11 @@ public enum WebRTCConnector {
         var phases = ConnectPhases()
         let tap: LinkTap? = plan.link.map { $0.isClean ? nil : LinkTap() } ?? nil
         let channel: any Channel
+        let socket: DirectDatagramSocket
         do {
+            // A socket of our own, so that once connected the call's media can bypass NIO's write path.
+            socket = try DirectDatagramSocket.open(
+                bindingTo: SocketAddress.makeAddressResolvingHost(settings.localHost, port: 0))
             channel = try await DatagramBootstrap(group: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -58,7 +63,7 @@ public enum WebRTCConnector {
                         }
                     }
                 }
-                .bind(host: settings.localHost, port: 0).get()
+                .withBoundSocket(socket.descriptor).get()
         } catch {
             return Self.failed(startedNs, phases, .connectFailed, "cannot open a UDP socket on \(settings.localHost): \(error)")
         }
@@ -91,7 +96,8 @@ public enum WebRTCConnector {
         case .failure(let failure): return Self.failed(startedNs, phases, failure.outcome, settings.redact(failure.description))
         }
         let result = await Self.call(
-            plan: plan, offer: offer, answer: answer, credentials: credentials, channel: channel, tap: tap,
+            plan: plan, offer: offer, answer: answer, credentials: credentials, channel: channel,
+            ownSocket: tap == nil ? socket : nil, tap: tap,
             settings: settings, audio: audio, stats: stats, registry: registry, connectTimeout: connectTimeout,
             startedNs: startedNs, phases: phases)
         if let resource { await settings.signalling.hangUp(resource: resource, on: loop) }
@@ -101,7 +107,7 @@ public enum WebRTCConnector {
     /// Negotiates the answer, runs ICE and DTLS to the keys, then the call.
     private static func call(
         plan: SessionPlan, offer: SDPOffer, answer: String, credentials: ICECredentials, channel: any Channel,
-        tap: LinkTap?, settings: Settings, audio: SharedRTPAudio, stats: LoopStats, registry: CallRegistry,
+        ownSocket: DirectDatagramSocket?, tap: LinkTap?, settings: Settings, audio: SharedRTPAudio, stats: LoopStats, registry: CallRegistry,
         connectTimeout: TimeAmount, startedNs: Int64, phases: ConnectPhases
     ) async -> CallResult {
         var phases = phases
@@ -141,8 +147,8 @@ public enum WebRTCConnector {
                 let handler = WebRTCSecureHandler(
                     ice: ice, dtls: dtls, payloadTypes: (local: audio.format.payloadType, remote: negotiated.payloadType),
                     // Connected, it writes bare datagrams, which the impaired link (typed for addressed ones) cannot
-                    // take; behind one it keeps addressing them.
-                    connectsOnSelection: tap == nil, scratch: stats.datagrams, ready: ready)
+                    // take, or writes past the link altogether; behind one it keeps addressing them.
+                    ownSocket: ownSocket, scratch: stats.datagrams, ready: ready)
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(handler)
                 let engine = CallEngine.rtp(

@@ -47,6 +47,9 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     private var failed = false
     /// Connect the socket to the ICE-selected address (callers: their socket serves one call).
     private let connectsOnSelection: Bool
+    /// The call's own socket, which sealed media is sent on directly once connected; nil once it was busy (NIO
+    /// queues from then on, so nothing overtakes what it holds).
+    private var direct: DirectDatagramSocket?
     private var connectTo: SocketAddress?
     /// The socket is connected to `remote`: sealed packets go out as bare datagrams. An addressed one would make the
     /// kernel route every packet again, and NIO compare its address with the connected one.
@@ -71,19 +74,22 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     ///   - dtls: the DTLS endpoint, in the role the SDP gave it.
     ///   - payloadTypes: the payload type the layer above writes and reads (`local`) and the one the far end
     ///     negotiated (`remote`), when they differ.
-    ///   - connectsOnSelection: connect the socket to the far end once ICE has selected it: the kernel then routes
-    ///     every packet once, not per packet (less CPU per packet), and drops datagrams from anywhere else. Only for
-    ///     a socket that serves this one call.
+    ///   - ownSocket: the channel's socket, when it serves this one call and nothing sits between this handler and
+    ///     it. Once ICE has selected the far end the socket is connected to it: the kernel then routes every packet
+    ///     once, not per packet, and drops datagrams from anywhere else; and sealed media goes out with one `send(2)`
+    ///     per packet rather than through NIO's write path.
     ///   - scratch: the buffers packets are decrypted and sealed in; the loop's shared ones when given, or a set of
     ///     this handler's own.
     ///   - ready: succeeded with the set-up times once the SRTP keys are in place, failed with a `Failure` if set-up
     ///     fails first.
     public init(
         ice: any ICEConnectivity, dtls: DTLSEndpoint, payloadTypes: (local: UInt8, remote: UInt8)? = nil,
-        connectsOnSelection: Bool = false, scratch: DatagramScratch? = nil, ready: EventLoopPromise<WebRTCSetupTimes>?
+        ownSocket: DirectDatagramSocket? = nil, scratch: DatagramScratch? = nil,
+        ready: EventLoopPromise<WebRTCSetupTimes>?
     ) {
         self.ice = ice
-        self.connectsOnSelection = connectsOnSelection
+        self.connectsOnSelection = ownSocket != nil
+        self.direct = ownSocket
         self.dtls = dtls
         self.payloadTypes = payloadTypes.flatMap { $0.local == $0.remote ? nil : $0 }
         self.ready = ready
@@ -137,6 +143,8 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
+        // NIO has closed the descriptor; its number may already belong to another socket.
+        self.direct = nil
         self.timer?.cancel()
         self.timer = nil
         self.fail("the socket closed before the call was set up", context: nil)
@@ -248,11 +256,24 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
         self.writeSealed(packet, context: context, promise: promise)
     }
 
-    /// Writes a sealed packet: bare on a socket connected to the far end, addressed otherwise (the far end's address
-    /// is loaded only then).
+    /// Writes a sealed packet: on a socket connected to the far end, sent directly when it is the call's own, bare
+    /// through the pipeline otherwise; addressed on an unconnected one (the far end's address is loaded only then).
     @inline(__always)
     private func writeSealed(_ packet: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         if self.socketConnected {
+            // Set only while the channel is open (`channelInactive`), so the descriptor is still this call's.
+            if let direct = self.direct {
+                switch direct.send(packet) {
+                case .sent:
+                    promise?.succeed(())
+                    return
+                case .failed(let code):
+                    promise?.fail(IOError(errnoCode: code, reason: "send"))
+                    return
+                case .busy:
+                    self.direct = nil
+                }
+            }
             context.write(NIOAny(packet), promise: promise)
         } else if let remote = self.remote {
             context.write(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: remote, data: packet)), promise: promise)
@@ -292,9 +313,10 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
         self.writeSealed(packet, context: context, promise: nil)
     }
 
-    /// Flushes what `writeSealed` wrote.
+    /// Flushes what `writeSealed` wrote (nothing to do for packets sent directly).
     @inline(__always)
     public func flushSealed() {
+        guard !self.socketConnected || self.direct == nil else { return }
         self.context?.flush()
     }
 

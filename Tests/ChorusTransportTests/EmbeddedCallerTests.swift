@@ -1,10 +1,12 @@
 import ChorusDialects
 import CAllocationCounter
+import Glibc
 import ChorusAudio
 import ChorusCore
 import ChorusNetwork
 import ChorusRTP
 import ChorusTestSupport
+import ChorusUDP
 import ChorusWebRTC
 import NIOCore
 import NIOEmbedded
@@ -84,10 +86,11 @@ struct EmbeddedCallerTests {
         return Caller(channel: channel, wire: wire, paced: caller, stats: stats)
     }
 
-    /// An RTP Opus caller on `loop`, its socket replaced by `Wire`, behind an impaired link when `link` is given.
+    /// An RTP Opus caller on `loop`, its socket replaced by `Wire`, behind an impaired link when `link` is given;
+    /// sending its RTP packets on `direct` instead, when given.
     static func rtpCaller(
         loop: EmbeddedEventLoop, link: LinkProfile? = nil, stats: LoopStats? = nil, seed: UInt64 = 7,
-        between extra: [any ChannelHandler] = []
+        between extra: [any ChannelHandler] = [], direct: DirectDatagramSocket? = nil
     ) throws -> Caller {
         let audio = try SharedRTPAudio(
             utterances: Self.utterances, codec: .opus(sampleRate: 16000, bitrate: 24000, complexity: 5, fec: true),
@@ -103,7 +106,7 @@ struct EmbeddedCallerTests {
                     scheduler: DelayScheduler(eventLoop: loop)))
         }
         return try Self.embed(loop: loop, stats: stats, between: between) { stats, promise in
-            CallEngine.rtp(plan: plan, audio: audio, remote: nil, stats: stats, tap: tap, promise: promise)
+            CallEngine.rtp(plan: plan, audio: audio, remote: nil, stats: stats, tap: tap, direct: direct, promise: promise)
         }
     }
 
@@ -139,10 +142,11 @@ struct EmbeddedCallerTests {
 
     /// A WebRTC caller on `loop` with its SRTP keys in place (no ICE or DTLS): the RTP Opus caller behind the
     /// security layer, which encrypts every packet (and `capture` below it, when given). With `connectingSocket`
-    /// the layer connects the channel to the far end once the channel is active, as it does after ICE selects a pair.
+    /// the layer connects the channel to the far end once the channel is active, as it does after ICE selects a pair,
+    /// and then sends on `ownSocket` when given.
     static func webRTCCaller(
         loop: EmbeddedEventLoop, capture: (any ChannelOutboundHandler)? = nil, connectingSocket: Bool = false,
-        above: [any ChannelHandler] = []
+        ownSocket: DirectDatagramSocket? = nil, above: [any ChannelHandler] = []
     ) throws -> Caller {
         let audio = try SharedRTPAudio(
             utterances: Self.utterances, codec: .opus(sampleRate: 16000, bitrate: 24000, complexity: 5, fec: true),
@@ -153,7 +157,8 @@ struct EmbeddedCallerTests {
             ice: ICELiteConnectivity(ICELiteResponder(local: ICECredentials(ufrag: "abcd", password: String(
                 repeating: "p", count: 22)), remoteUfrag: nil)),
             dtls: try DTLSEndpoint(role: .client, remoteFingerprints: [certificate.fingerprint]),
-            payloadTypes: (local: audio.format.payloadType, remote: Self.negotiatedPayloadType), ready: nil)
+            payloadTypes: (local: audio.format.payloadType, remote: Self.negotiatedPayloadType), ownSocket: ownSocket,
+            ready: nil)
         try secure.connectForTesting(
             keys: Self.webRTCKeys(), remote: try SocketAddress(ipAddress: "127.0.0.1", port: 9),
             connectingSocket: connectingSocket)
@@ -238,13 +243,13 @@ struct EmbeddedCallerTests {
         }
         let ticks = Int(10_000 / framesPerTick)
         for _ in 0..<(500 / Int(framesPerTick)) { tick() }
-        let before = wire.writes
+        let before = caller.stats.framesSent
         chorus_allocations_start()
         for _ in 0..<ticks { tick() }
         let allocations = chorus_allocations_stop()
-        let frames = wire.writes - before
+        let frames = Int(caller.stats.framesSent - before)
         _ = try? channel.finish()
-        #expect(frames >= 10_000, "\(frames) writes")
+        #expect(frames >= 10_000, "\(frames) frames")
         return Double(allocations) / Double(max(1, frames))
     }
 
@@ -256,6 +261,14 @@ struct EmbeddedCallerTests {
         let perFrame = try Self.allocationsPerFrame { try Self.rtpCaller(loop: $0) }
         print("RTP Opus, clean: \(perFrame) allocations per frame")
         #expect(perFrame < Self.bound)
+        // Sending on its own connected socket, past the pipeline.
+        let receiver = try UDPReceiver()
+        let socket = try DirectDatagramSocket.connectedForTesting(to: receiver.address)
+        defer { close(socket.descriptor) }
+        let direct = try Self.allocationsPerFrame { try Self.rtpCaller(loop: $0, direct: socket) }
+        print("RTP Opus, sent directly: \(direct) allocations per frame")
+        #expect(direct < Self.bound)
+        #expect(!receiver.drain().isEmpty)  // the rest overflowed its receive buffer
     }
 
     @Test func aFinishedCallIsFreed() throws {
@@ -290,15 +303,28 @@ struct EmbeddedCallerTests {
         #expect(bursts < Self.bound)
     }
 
-    @Test(arguments: [false, true])
-    func aWebRTCCallerSealsEveryPacketForTheFarEnd(connectedSocket: Bool) throws {
+    /// How a WebRTC caller's sealed packets leave.
+    enum SealedPath: CaseIterable, Sendable {
+        /// Addressed, through the pipeline, on an unconnected socket.
+        case addressed
+        /// Bare, through the pipeline, on a connected socket (the kernel routes them once, not per packet).
+        case bare
+        /// Sent on the call's own connected socket, past the pipeline.
+        case direct
+    }
+
+    @Test(arguments: SealedPath.allCases)
+    func aWebRTCCallerSealsEveryPacketForTheFarEnd(path: SealedPath) throws {
         let loop = EmbeddedEventLoop()
-        // On a connected socket RTP and RTCP leave bare: the kernel routes them once, not per packet.
         let bare = Capture<ByteBuffer> { $0 }
         let addressed = Capture<AddressedEnvelope<ByteBuffer>> { $0.data }
-        let capture: any ChannelOutboundHandler = connectedSocket ? bare : addressed
-        let caller = try Self.webRTCCaller(loop: loop, capture: capture, connectingSocket: connectedSocket)
-        if connectedSocket {
+        let capture: any ChannelOutboundHandler = path == .addressed ? addressed : bare
+        let farEndSocket = try UDPReceiver()
+        let own = path == .direct ? try DirectDatagramSocket.connectedForTesting(to: farEndSocket.address) : nil
+        defer { own.map { _ = close($0.descriptor) } }
+        let caller = try Self.webRTCCaller(
+            loop: loop, capture: capture, connectingSocket: path != .addressed, ownSocket: own)
+        if path != .addressed {
             caller.channel.pipeline.fireChannelActive()
             let secure = try caller.channel.pipeline.syncOperations.handler(type: WebRTCSecureHandler.self)
             #expect(secure.writesBareDatagrams)
@@ -308,7 +334,16 @@ struct EmbeddedCallerTests {
         let farEnd = try SRTPSession(keys: Self.webRTCKeys(farEnd: true))
         var media = 0
         var reports = 0
-        for datagram in connectedSocket ? bare.datagrams : addressed.datagrams {
+        let datagrams: [[UInt8]]
+        switch path {
+        case .addressed: datagrams = addressed.datagrams
+        case .bare: datagrams = bare.datagrams
+        case .direct:
+            // RTCP too: everything sealed leaves on the socket, nothing through the pipeline below.
+            #expect(bare.datagrams.isEmpty, "\(bare.datagrams.count) sealed datagrams went through the pipeline")
+            datagrams = farEndSocket.drain()
+        }
+        for datagram in datagrams {
             var bytes = datagram
             let isRTCP = (192...223).contains(bytes[1])
             let plain = bytes.withUnsafeMutableBytes { buffer in

@@ -1,4 +1,5 @@
 import ChorusTransport
+import ChorusUDP
 import NIOCore
 import NIOPosix
 import Testing
@@ -16,8 +17,13 @@ struct RTPConnectorTests {
         // about a dozen times here if the kernel were allowed to share them.
         for _ in 0..<900 {
             let bootstrap = RTPConnector.bootstrap(on: group.next())
+            // Connected, as the callers' own sockets are: opened by Chorus, connected by NIO.
             channels.append(
-                try await (connected ? bootstrap.connect(to: agent) : bootstrap.bind(host: "127.0.0.1", port: 0)).get())
+                try await (connected
+                    ? RTPConnector.connect(
+                        bootstrap, socket: DirectDatagramSocket.open(bindingTo: SocketAddress(ipAddress: "0.0.0.0", port: 0)),
+                        to: agent)
+                    : bootstrap.bind(host: "127.0.0.1", port: 0)).get())
         }
         let ports = channels.compactMap { $0.localAddress?.port }
         #expect(ports.count == 900)

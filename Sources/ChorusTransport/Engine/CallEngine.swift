@@ -114,6 +114,7 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        self.media.channelClosed(self)
         self.flow.connectionClosed(reason: self.linkEndedReason ?? self.media.closedReason)
         self.countTurns()
         self.stopPacing()

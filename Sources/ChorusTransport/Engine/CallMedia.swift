@@ -45,6 +45,8 @@ protocol CallMedia: AnyObject {
     func networkStats(_ call: CallEngine<Self>) -> [NetworkStats]
     /// The agent's media clock against ours over the call, ppm (+ fast); nil when the media cannot tell.
     func clockDriftPpm(_ call: CallEngine<Self>) -> Double?
+    /// The channel has closed: nothing may be written to its socket any more, except through the pipeline.
+    func channelClosed(_ call: CallEngine<Self>)
 }
 
 extension CallMedia {
@@ -52,6 +54,7 @@ extension CallMedia {
     func turnsFinished(_ call: CallEngine<Self>) {}
     func clockDriftPpm(_ call: CallEngine<Self>) -> Double? { nil }
     func flush(_ call: CallEngine<Self>) { call.context?.flush() }
+    func channelClosed(_ call: CallEngine<Self>) {}
 }
 
 /// How a call begins once its channel is ready.
