@@ -33,7 +33,8 @@ public enum RTPConnector {
         let channel: any Channel
         do {
             // Symmetric: a socket of our own, so that once NIO has connected it RTP can bypass NIO's write path.
-            let socket = symmetric ? try DirectDatagramSocket.open(bindingTo: SocketAddress(ipAddress: bindHost, port: 0)) : nil
+            let socket = symmetric
+                ? try DirectDatagramSocket.open(bindingTo: SocketAddress(ipAddress: bindHost, port: 0)) : nil
             let bootstrap = Self.bootstrap(on: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {

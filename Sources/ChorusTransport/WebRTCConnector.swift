@@ -107,8 +107,8 @@ public enum WebRTCConnector {
     /// Negotiates the answer, runs ICE and DTLS to the keys, then the call.
     private static func call(
         plan: SessionPlan, offer: SDPOffer, answer: String, credentials: ICECredentials, channel: any Channel,
-        ownSocket: DirectDatagramSocket?, tap: LinkTap?, settings: Settings, audio: SharedRTPAudio, stats: LoopStats, registry: CallRegistry,
-        connectTimeout: TimeAmount, startedNs: Int64, phases: ConnectPhases
+        ownSocket: DirectDatagramSocket?, tap: LinkTap?, settings: Settings, audio: SharedRTPAudio, stats: LoopStats,
+        registry: CallRegistry, connectTimeout: TimeAmount, startedNs: Int64, phases: ConnectPhases
     ) async -> CallResult {
         var phases = phases
         let negotiated: SDPNegotiatedAudio

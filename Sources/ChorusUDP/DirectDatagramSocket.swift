@@ -50,7 +50,9 @@ public struct DirectDatagramSocket: Sendable {
         guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
         do {
             #if !canImport(Glibc)
-            guard fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0 else { throw IOError(errnoCode: errno, reason: "fcntl") }
+            guard fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0 else {
+                throw IOError(errnoCode: errno, reason: "fcntl")
+            }
             #endif
             let status = local.withSockAddr { bind(fd, $0, socklen_t($1)) }
             guard status == 0 else { throw IOError(errnoCode: errno, reason: "bind to \(local)") }
