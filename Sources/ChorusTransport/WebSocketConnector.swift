@@ -29,25 +29,34 @@ public enum WebSocketConnector {
             let bootstrap = ClientBootstrap(group: loop)
                 .connectTimeout(connectTimeout)
                 .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            let initializer: @Sendable (any Channel) -> EventLoopFuture<EventLoopFuture<Upgrade>> = { channel in
+            let link = Self.impairment(plan: plan, stats: stats)
+            let initializer: @Sendable (DirectStreamSocket?) -> @Sendable (any Channel)
+                -> EventLoopFuture<EventLoopFuture<Upgrade>> = { direct in { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try Self.configure(
                         channel: channel, endpoint: endpoint, options: options, sessionId: plan.sessionId,
-                        link: Self.impairment(plan: plan, stats: stats),
+                        link: link, direct: direct,
                         makeHandler: { raw, tap in
                             CallEngine.webSocket(
                                 plan: plan, dialect: dialect, stats: stats, rawWriter: raw, tap: tap,
                                 promise: reportPromise)
                         })
                 }
-            }
+            } }
             // An address needs no resolver: NIO's runs getaddrinfo on threads of their own, one per connect, which
             // take the CPU from the callers' loops during a ramp (loop lag above 10 ms on one core at 1,000 callers).
             // A host name is resolved per call, as a caller's phone would, so DNS round robin spreads them.
             if let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) {
-                upgrade = try await bootstrap.connect(to: address, channelInitializer: initializer)
+                if endpoint.isTLS || link != nil {
+                    upgrade = try await bootstrap.connect(to: address, channelInitializer: initializer(nil))
+                } else {
+                    // Plain and unimpaired: a socket of our own, so the frames can be written past NIO's write path.
+                    let socket = try DirectStreamSocket.connect(to: address)
+                    upgrade = try await bootstrap.withConnectedSocket(socket.descriptor, channelInitializer: initializer(socket))
+                }
             } else {
-                upgrade = try await bootstrap.connect(host: endpoint.host, port: endpoint.port, channelInitializer: initializer)
+                upgrade = try await bootstrap.connect(
+                    host: endpoint.host, port: endpoint.port, channelInitializer: initializer(nil))
             }
         } catch {
             reportPromise.fail(error)
@@ -100,7 +109,7 @@ public enum WebSocketConnector {
 
     private static func configure(
         channel: any Channel, endpoint: WebSocketEndpoint, options: WebSocketClientOptions, sessionId: String,
-        link: (@Sendable (LinkTap) -> ImpairmentHandler<ByteBuffer, ByteBuffer>)?,
+        link: (@Sendable (LinkTap) -> ImpairmentHandler<ByteBuffer, ByteBuffer>)?, direct: DirectStreamSocket?,
         makeHandler: @escaping @Sendable (RawFrameWriter, LinkTap?) -> CallEngine<WebSocketMedia>
     ) throws -> EventLoopFuture<Upgrade> {
         if endpoint.isTLS {
@@ -116,7 +125,8 @@ public enum WebSocketConnector {
             enableAutomaticErrorHandling: false,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
-                    let raw = RawFrameWriter()
+                    // With no TLS and no impaired link, nothing sits between it and the socket: it may write there.
+                    let raw = RawFrameWriter(direct: direct)
                     // Prebuilt frames skip the WebSocket encoder but must still pass through TLS.
                     let pipeline = channel.pipeline.syncOperations
                     if let tls = try? pipeline.handler(type: NIOSSLClientHandler.self) {

@@ -83,6 +83,8 @@ final class WebSocketMedia: CallMedia {
 
     func flush(_ call: CallEngine<WebSocketMedia>) { self.rawWriter.flush() }
 
+    func channelClosed(_ call: CallEngine<WebSocketMedia>) { self.rawWriter.channelClosed() }
+
     func tick(nowNs: Int64, _ call: CallEngine<WebSocketMedia>) -> Bool {
         self.sendDue(nowNs: nowNs, call)
     }

@@ -174,9 +174,11 @@ struct EmbeddedCallerTests {
 
     /// A native-dialect WebSocket caller on `loop`: the raw writer and the caller behind `Wire`, and an impaired
     /// link (TCP's model) next to the wire when `link` is given.
-    static func webSocketCaller(loop: EmbeddedEventLoop, link: LinkProfile? = nil) throws -> Caller {
+    static func webSocketCaller(
+        loop: EmbeddedEventLoop, link: LinkProfile? = nil, direct: DirectStreamSocket? = nil
+    ) throws -> Caller {
         let dialect = ChorusNativeDialect(audio: SharedAudio(pcm16: Self.utterances, sampleRate: 16000))
-        let raw = RawFrameWriter()
+        let raw = RawFrameWriter(direct: direct)
         let plan = Self.plan(link: link)
         let tap = link.map { _ in LinkTap() }
         var between: [any ChannelHandler] = []
@@ -186,7 +188,8 @@ struct EmbeddedCallerTests {
                     profile: link, runSeed: plan.runSeed, callerIndex: plan.sessionIndex, tap: tap,
                     scheduler: DelayScheduler(eventLoop: loop)))
         }
-        between.append(raw)
+        // As after the upgrade: the frame encoder above the raw writer turns the engine's control frames into bytes.
+        between.append(contentsOf: [raw, WebSocketFrameEncoder()] as [any ChannelHandler])
         return try Self.embed(loop: loop, between: between) { stats, promise in
             CallEngine.webSocket(plan: plan, dialect: dialect, stats: stats, rawWriter: raw, tap: tap, promise: promise)
         }
@@ -229,7 +232,7 @@ struct EmbeddedCallerTests {
     /// a frame: an `EmbeddedEventLoop` allocates for every timer it fires, which a real loop's
     /// `scheduleCallback` does not, so only the caller's own work (and its delay lines' releases) is counted.
     static func allocationsPerFrame(
-        framesPerTick: Int64 = 1, _ make: (EmbeddedEventLoop) throws -> Caller
+        framesPerTick: Int64 = 1, afterTick: () -> Void = {}, _ make: (EmbeddedEventLoop) throws -> Caller
     ) throws -> Double {
         let loop = EmbeddedEventLoop()
         let caller = try make(loop)
@@ -240,6 +243,7 @@ struct EmbeddedCallerTests {
         func tick() {
             loop.advanceTime(by: .milliseconds(20 * framesPerTick))
             caller.paced.paceTick(nowNs: Int64(loop.now.uptimeNanoseconds))
+            afterTick()
         }
         let ticks = Int(10_000 / framesPerTick)
         for _ in 0..<(500 / Int(framesPerTick)) { tick() }
@@ -443,5 +447,26 @@ struct EmbeddedCallerTests {
         let perFrame = try Self.allocationsPerFrame { try Self.webSocketCaller(loop: $0) }
         print("WebSocket native, clean: \(perFrame) allocations per frame")
         #expect(perFrame < Self.bound)
+        // Writing to its own socket, past NIO's write path (the far end drained after each tick, into one buffer).
+        var fds: [CInt] = [0, 0]
+        #expect(socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue), 0, &fds) == 0)
+        defer { fds.forEach { _ = close($0) } }
+        var sink = [UInt8](repeating: 0, count: 1 << 16)
+        var received = 0
+        var wire: Wire?
+        let direct = try Self.allocationsPerFrame(afterTick: {
+            sink.withUnsafeMutableBytes { buffer in
+                while case let n = recv(fds[1], buffer.baseAddress, buffer.count, CInt(MSG_DONTWAIT)), n > 0 { received += n }
+            }
+        }) {
+            let caller = try Self.webSocketCaller(loop: $0, direct: DirectStreamSocket(descriptor: fds[0]))
+            wire = caller.wire
+            return caller
+        }
+        print("WebSocket native, written directly: \(direct) allocations per frame")
+        #expect(direct < Self.bound)
+        // Every audio frame (640 bytes of PCM16 and its header) reached the socket; none went through NIO.
+        #expect(received >= 10_000 * 640, "\(received) bytes on the socket")
+        #expect(wire?.writes == 0)
     }
 }
