@@ -30,19 +30,21 @@ public enum WebSocketConnector {
                 .connectTimeout(connectTimeout)
                 .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             let link = Self.impairment(plan: plan, stats: stats)
-            let initializer: @Sendable (DirectStreamSocket?) -> @Sendable (any Channel)
-                -> EventLoopFuture<EventLoopFuture<Upgrade>> = { direct in { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try Self.configure(
-                        channel: channel, endpoint: endpoint, options: options, sessionId: plan.sessionId,
-                        link: link, direct: direct,
-                        makeHandler: { raw, tap in
-                            CallEngine.webSocket(
-                                plan: plan, dialect: dialect, stats: stats, rawWriter: raw, tap: tap,
-                                promise: reportPromise)
-                        })
+            /// Sets up the upgrade; `direct` is the socket the frames may be written to past NIO, when there is one.
+            func initializer(_ direct: DirectStreamSocket?) -> @Sendable (any Channel) -> EventLoopFuture<EventLoopFuture<Upgrade>> {
+                { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try Self.configure(
+                            channel: channel, endpoint: endpoint, options: options, sessionId: plan.sessionId,
+                            link: link, direct: direct,
+                            makeHandler: { raw, tap in
+                                CallEngine.webSocket(
+                                    plan: plan, dialect: dialect, stats: stats, rawWriter: raw, tap: tap,
+                                    promise: reportPromise)
+                            })
+                    }
                 }
-            } }
+            }
             // An address needs no resolver: NIO's runs getaddrinfo on threads of their own, one per connect, which
             // take the CPU from the callers' loops during a ramp (loop lag above 10 ms on one core at 1,000 callers).
             // A host name is resolved per call, as a caller's phone would, so DNS round robin spreads them.
