@@ -22,7 +22,7 @@ struct DirectStreamSocket: Sendable {
         case written
         /// The first `count` went; the socket's send buffer is full.
         case partial(count: Int)
-        /// None went: the send buffer is full (or the connect is still under way).
+        /// None went: the send buffer is full, the connect is still under way, or the call was interrupted.
         case busy
         /// The kernel refused them with `errno`: the connection is broken.
         case failed(errno: CInt)
@@ -77,6 +77,6 @@ struct DirectStreamSocket: Sendable {
         if written == count { return .written }
         if written >= 0 { return .partial(count: written) }
         let code = errno
-        return code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS ? .busy : .failed(errno: code)
+        return code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS || code == EINTR ? .busy : .failed(errno: code)
     }
 }

@@ -24,8 +24,8 @@ public struct DirectDatagramSocket: Sendable {
     public enum SendResult: Equatable, Sendable {
         /// The kernel took it.
         case sent
-        /// The socket's send buffer is full: write it through NIO, which queues it until the socket is writable
-        /// (and keep writing there, so that nothing overtakes it).
+        /// The socket's send buffer is full (or the call was interrupted): write it through NIO, which queues it
+        /// until the socket is writable (and keep writing there, so that nothing overtakes it).
         case busy
         /// The kernel refused it with `errno`: lost, as NIO would lose it (an ICMP error from an earlier packet is
         /// reported this way on a connected socket).
@@ -76,6 +76,6 @@ public struct DirectDatagramSocket: Sendable {
         }
         if written >= 0 { return .sent }
         let code = errno
-        return code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS ? .busy : .failed(errno: code)
+        return code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS || code == EINTR ? .busy : .failed(errno: code)
     }
 }
