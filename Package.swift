@@ -55,7 +55,7 @@ let package = Package(
             name: "ChorusTransport",
             dependencies: [
                 "ChorusCore", "ChorusAudio", "ChorusNetwork", "ChorusRTP", "ChorusDialects", "ChorusWebRTC",
-                "ChorusWebRTCNIO", "ChorusUDP", .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "ChorusWebRTCNIO", "ChorusSockets", .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ] + nio,
             // The callers' state is confined to their event loop; the runtime's exclusivity checks on it cost about
             // 2 % of the harness's CPU per frame (perf, 1,000 callers) and can never fire.
@@ -79,12 +79,13 @@ let package = Package(
             name: "ChorusWebRTC",
             dependencies: ["ChorusCore", "CChorusDTLS", "CSRTP", "CChorusSRTPCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // UDP sockets and datagram buffers shared by the RTP and WebRTC callers.
-        .target(name: "ChorusUDP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // Sockets the callers open themselves and write past NIO (UDP for RTP and WebRTC, TCP for ws://), and the
+        // datagram buffers RTP and WebRTC share.
+        .target(name: "ChorusSockets", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         // WebRTC's sans-IO pieces on a SwiftNIO channel, shared by the callers and the reference agent.
         .target(
             name: "ChorusWebRTCNIO",
-            dependencies: ["ChorusWebRTC", "ChorusCore", "ChorusUDP", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["ChorusWebRTC", "ChorusCore", "ChorusSockets", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(name: "ChorusStore", dependencies: ["ChorusCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ChorusReport", dependencies: ["ChorusCore", "ChorusStore"]),
@@ -127,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusTransportTests",
-            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore", "ChorusRTP", "CAllocationCounter", "ChorusTestSupport", "ChorusNetwork", "ChorusWebRTC", "ChorusWebRTCNIO", "ChorusUDP"] + nio
+            dependencies: ["ChorusTransport", "ChorusDialects", "ChorusAudio", "ChorusCore", "ChorusRTP", "CAllocationCounter", "ChorusTestSupport", "ChorusNetwork", "ChorusWebRTC", "ChorusWebRTCNIO", "ChorusSockets"] + nio
                 + [.product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         // Counts heap allocations per thread (interposes malloc in the test executable): the no-allocation tests.

@@ -1,6 +1,6 @@
 import ChorusCore
 import ChorusNetwork
-import ChorusUDP
+import ChorusSockets
 import NIOCore
 import NIOPosix
 

@@ -3,7 +3,7 @@ import ChorusCore
 import ChorusNetwork
 import ChorusRTP
 import ChorusWebRTC
-import ChorusUDP
+import ChorusSockets
 import ChorusWebRTCNIO
 import NIOCore
 

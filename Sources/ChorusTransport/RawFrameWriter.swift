@@ -1,3 +1,4 @@
+import ChorusSockets
 import NIOCore
 
 /// Sits next to the socket so a caller can write complete, pre-masked WebSocket frames without passing NIO's

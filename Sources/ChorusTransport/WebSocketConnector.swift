@@ -1,5 +1,6 @@
 import ChorusDialects
 import ChorusCore
+import ChorusSockets
 import NIOCore
 import NIOHTTP1
 import NIOPosix

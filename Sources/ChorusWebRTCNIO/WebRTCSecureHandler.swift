@@ -1,5 +1,5 @@
 import ChorusCore
-import ChorusUDP
+import ChorusSockets
 import ChorusWebRTC
 import NIOCore
 

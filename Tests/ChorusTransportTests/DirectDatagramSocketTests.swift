@@ -1,5 +1,5 @@
 import ChorusRTP
-import ChorusUDP
+import ChorusSockets
 import Glibc
 import NIOCore
 import NIOEmbedded

@@ -6,7 +6,7 @@ import ChorusCore
 import ChorusNetwork
 import ChorusRTP
 import ChorusTestSupport
-import ChorusUDP
+import ChorusSockets
 import ChorusWebRTC
 import NIOCore
 import NIOEmbedded

@@ -1,5 +1,5 @@
 import ChorusTransport
-import ChorusUDP
+import ChorusSockets
 import NIOCore
 import NIOPosix
 import Testing

@@ -1,4 +1,5 @@
 import Glibc
+import ChorusSockets
 import NIOCore
 import NIOEmbedded
 import Testing

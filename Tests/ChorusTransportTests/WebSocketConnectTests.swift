@@ -2,6 +2,7 @@ import ChorusAudio
 import ChorusCore
 import ChorusDialects
 import Glibc
+import ChorusSockets
 import NIOCore
 import NIOPosix
 import Testing

@@ -40,25 +40,10 @@ public struct DirectDatagramSocket: Sendable {
     ///
     /// No `SO_REUSEADDR`: with it, Linux may hand the same ephemeral UDP port to two callers.
     public static func open(bindingTo local: SocketAddress) throws -> DirectDatagramSocket {
-        let family = local.protocol == .inet6 ? AF_INET6 : AF_INET
-        #if canImport(Glibc)
-        let type = CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
-        #else
-        let type = SOCK_DGRAM
-        #endif
-        let fd = socket(family, type, 0)
-        guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
-        do {
-            #if !canImport(Glibc)
-            guard fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0 else {
-                throw IOError(errnoCode: errno, reason: "fcntl")
+        let fd = try NonBlockingSocket.open(.datagram, for: local) { fd in
+            guard local.withSockAddr({ bind(fd, $0, socklen_t($1)) }) == 0 else {
+                throw IOError(errnoCode: errno, reason: "bind to \(local)")
             }
-            #endif
-            let status = local.withSockAddr { bind(fd, $0, socklen_t($1)) }
-            guard status == 0 else { throw IOError(errnoCode: errno, reason: "bind to \(local)") }
-        } catch {
-            close(fd)
-            throw error
         }
         return DirectDatagramSocket(descriptor: fd)
     }
@@ -66,16 +51,9 @@ public struct DirectDatagramSocket: Sendable {
     /// Sends `packet`'s readable bytes as one datagram to the address the socket is connected to.
     @inline(__always)
     public func send(_ packet: ByteBuffer) -> SendResult {
-        let fd = self.descriptor
-        let written = packet.withUnsafeReadableBytes { bytes in
-            #if canImport(Glibc)
-            Glibc.send(fd, bytes.baseAddress, bytes.count, 0)
-            #else
-            Darwin.send(fd, bytes.baseAddress, bytes.count, 0)
-            #endif
+        switch NonBlockingSocket.send(self.descriptor, packet) {
+        case .success: .sent
+        case .failure(let error): error.isBusy ? .busy : .failed(errno: error.code)
         }
-        if written >= 0 { return .sent }
-        let code = errno
-        return code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS || code == EINTR ? .busy : .failed(errno: code)
     }
 }

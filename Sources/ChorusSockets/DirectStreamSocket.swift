@@ -8,16 +8,16 @@ import Darwin
 
 /// A TCP connection Chorus starts itself, with a non-blocking `connect`, and hands to NIO while the handshake may
 /// still be under way (`ClientBootstrap.withConnectedSocket`), keeping its descriptor so that a plain `ws://`
-/// caller's frames can be written with one `send(2)` each (`RawFrameWriter`), past NIO's write path.
+/// caller's frames can be written with one `send(2)` each, past NIO's write path.
 ///
 /// NIO takes the socket as connected from the start: its first write meets `EAGAIN` until the handshake completes,
 /// and NIO writes it once the socket turns writable. A refused or unanswered connect surfaces as the upgrade's error
 /// or its timeout.
 ///
 /// NIO owns and closes the descriptor: write only from the channel's event loop while the channel is open.
-struct DirectStreamSocket: Sendable {
+public struct DirectStreamSocket: Sendable {
     /// What `write` did with the bytes.
-    enum WriteResult: Equatable {
+    public enum WriteResult: Equatable, Sendable {
         /// All of them went to the kernel.
         case written
         /// The first `count` went; the socket's send buffer is full.
@@ -28,24 +28,17 @@ struct DirectStreamSocket: Sendable {
         case failed(errno: CInt)
     }
 
-    let descriptor: CInt
+    /// The socket's descriptor, owned by NIO once handed over.
+    public let descriptor: CInt
+
+    /// A socket opened elsewhere (tests: one end of a socket pair).
+    public init(descriptor: CInt) {
+        self.descriptor = descriptor
+    }
 
     /// Opens a non-blocking TCP socket with `TCP_NODELAY` and starts connecting it to `remote`.
-    static func connect(to remote: SocketAddress) throws -> DirectStreamSocket {
-        let family = remote.protocol == .inet6 ? AF_INET6 : AF_INET
-        #if canImport(Glibc)
-        let type = CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
-        #else
-        let type = SOCK_STREAM
-        #endif
-        let fd = socket(family, type, 0)
-        guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
-        do {
-            #if !canImport(Glibc)
-            guard fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0 else {
-                throw IOError(errnoCode: errno, reason: "fcntl")
-            }
-            #endif
+    public static func connect(to remote: SocketAddress) throws -> DirectStreamSocket {
+        let fd = try NonBlockingSocket.open(.stream, for: remote) { fd in
             var one: CInt = 1
             guard setsockopt(fd, CInt(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<CInt>.size)) == 0 else {
                 throw IOError(errnoCode: errno, reason: "setsockopt TCP_NODELAY")
@@ -56,27 +49,16 @@ struct DirectStreamSocket: Sendable {
             let status = remote.withSockAddr { Darwin.connect(fd, $0, socklen_t($1)) }
             #endif
             guard status == 0 || errno == EINPROGRESS else { throw IOError(errnoCode: errno, reason: "connect to \(remote)") }
-        } catch {
-            close(fd)
-            throw error
         }
         return DirectStreamSocket(descriptor: fd)
     }
 
     /// Writes `bytes`' readable bytes, as many as the kernel takes now.
     @inline(__always)
-    func write(_ bytes: ByteBuffer) -> WriteResult {
-        let fd = self.descriptor
-        let count = bytes.readableBytes
-        #if canImport(Glibc)
-        let flags = CInt(MSG_NOSIGNAL)
-        #else
-        let flags: CInt = 0  // NIO sets SO_NOSIGPIPE on the socket
-        #endif
-        let written = bytes.withUnsafeReadableBytes { raw in send(fd, raw.baseAddress, raw.count, flags) }
-        if written == count { return .written }
-        if written >= 0 { return .partial(count: written) }
-        let code = errno
-        return code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS || code == EINTR ? .busy : .failed(errno: code)
+    public func write(_ bytes: ByteBuffer) -> WriteResult {
+        switch NonBlockingSocket.send(self.descriptor, bytes) {
+        case .success(let sent): sent == bytes.readableBytes ? .written : .partial(count: sent)
+        case .failure(let error): error.isBusy ? .busy : .failed(errno: error.code)
+        }
     }
 }
