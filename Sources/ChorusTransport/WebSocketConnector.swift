@@ -123,9 +123,7 @@ public enum WebSocketConnector {
             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: sni))
         }
         let maxMessageSize = min(max(1, options.maxMessageSize), WebSocketClientOptions.maxMessageSizeCeiling)
-        let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(
-            maxFrameSize: maxMessageSize,
-            enableAutomaticErrorHandling: false,
+        let upgrader = WebSocketClientUpgrader<Upgrade>(
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
                     // With no TLS and no impaired link, nothing sits between it and the socket: it may write there.
@@ -143,8 +141,11 @@ public enum WebSocketConnector {
                     // carries, the way the network would.
                     let tap = link.map { _ in LinkTap() }
                     if let link, let tap { try pipeline.addHandler(link(tap), position: .first) }
-                    try pipeline.addHandlers(WebSocketMessageLimit.handlers(maxMessageSize: maxMessageSize))
-                    try pipeline.addHandler(makeHandler(raw, tap))
+                    // The upgrade's leftover bytes, passed on once this returns, come to the reader.
+                    let reader = WebSocketMessageReader(maxMessageSize: maxMessageSize)
+                    let engine = makeHandler(raw, tap)
+                    reader.receiver = engine
+                    try pipeline.addHandlers(reader, engine)
                     return Upgrade.upgraded(channel)
                 }
             })

@@ -10,7 +10,7 @@ import NIOWebSocket
 /// Per frame one write of a shared pre-masked buffer (or one the dialect builds in a reused buffer), straight
 /// past NIO's frame encoder through `RawFrameWriter`. Confined to its channel's event loop.
 final class WebSocketMedia: CallMedia {
-    typealias Inbound = WebSocketFrame
+    typealias Inbound = WebSocketMessage
 
     private let audio: SharedAudio
     private let session: any CallerDialectSession
@@ -137,17 +137,17 @@ final class WebSocketMedia: CallMedia {
         self.skewMediaNs += durationNs
     }
 
-    func receive(_ frame: WebSocketFrame, arrivalNs nowNs: Int64, downDelayNs: Int64, _ call: CallEngine<WebSocketMedia>) {
-        switch frame.opcode {
+    func receive(_ message: WebSocketMessage, arrivalNs nowNs: Int64, downDelayNs: Int64, _ call: CallEngine<WebSocketMedia>) {
+        switch message.opcode {
         case .ping:
             call.context?.writeAndFlush(
-                NIOAny(self.masked(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))), promise: nil)
+                NIOAny(self.masked(WebSocketFrame(fin: true, opcode: .pong, data: message.data))), promise: nil)
             return
         case .connectionClose:
-            self.agentClosed(frame, call)
+            self.agentClosed(message, call)
             if call.stopSending(), let context = call.context {
                 // Answer the close handshake (RFC 6455 §5.5.1) before closing, echoing the agent's code.
-                var data = frame.unmaskedData
+                var data = message.data
                 var echo = context.channel.allocator.buffer(capacity: 2)
                 if let code = data.readInteger(as: UInt16.self) { echo.writeInteger(code) }
                 context.writeAndFlush(
@@ -159,7 +159,7 @@ final class WebSocketMedia: CallMedia {
             break
         }
         call.stats.framesReceived &+= 1
-        switch self.session.receive(frame, nowNs: nowNs) {
+        switch self.session.receive(message, nowNs: nowNs) {
         case .audio(let payload, let format):
             self.audioFramesReceived &+= 1
             self.recordMediaClock(arrivalNs: nowNs, durationNs: format.durationNs(byteCount: payload.readableBytes))
@@ -188,8 +188,8 @@ final class WebSocketMedia: CallMedia {
 
     /// The agent's close frame: a normal close mid-call drops the call; an error code is a protocol error, or a
     /// rejection for the codes agents use to refuse credentials (1008 policy, 4001/4003 unauthorized/forbidden).
-    private func agentClosed(_ frame: WebSocketFrame, _ call: CallEngine<WebSocketMedia>) {
-        var data = frame.unmaskedData
+    private func agentClosed(_ message: WebSocketMessage, _ call: CallEngine<WebSocketMedia>) {
+        var data = message.data
         let code = data.readInteger(as: UInt16.self)
         let reason = data.readString(length: min(data.readableBytes, 200)) ?? ""
         let detail = "agent closed the connection" + (code.map { " (close code \($0)\(reason.isEmpty ? "" : ": " + reason))" } ?? "")
@@ -234,5 +234,11 @@ extension CallEngine where Media == WebSocketMedia {
         CallEngine(
             plan: plan, media: WebSocketMedia(plan: plan, dialect: dialect, rawWriter: rawWriter), stats: stats, tap: tap,
             promise: promise)
+    }
+}
+
+extension CallEngine: WebSocketMessageReceiver where Media == WebSocketMedia {
+    func receiveMessage(_ message: WebSocketMessage) {
+        self.receive(message)
     }
 }

@@ -262,9 +262,9 @@ struct DialectSessionTests {
     @Test func pipecatInterruptionEndsTheAnswerOnceAndTheNextAudioIsTheNextResponse() throws {
         let dialect = try PipecatDialect(utterances: [tone(rate: 16000)], sampleRate: 16000)
         let session = dialect.makeSession(plan: plan())
-        let audio = WebSocketFrame.binary(PipecatCodec.encodeAudio(pcm: [UInt8](repeating: 0, count: 640), sampleRate: 16000, channels: 1))
-        let interruption = WebSocketFrame.binary(PipecatCodec.encodeInterruption())
-        let stopped = WebSocketFrame.binary(
+        let audio = WebSocketMessage.binary(PipecatCodec.encodeAudio(pcm: [UInt8](repeating: 0, count: 640), sampleRate: 16000, channels: 1))
+        let interruption = WebSocketMessage.binary(PipecatCodec.encodeInterruption())
+        let stopped = WebSocketMessage.binary(
             PipecatCodec.encodeMessage(json: PipecatCodec.rtvi(type: "bot-stopped-speaking", id: nil, data: nil)))
         _ = session.receive(audio, nowNs: 0)
         guard case .responseEnd = session.receive(interruption, nowNs: 0) else {

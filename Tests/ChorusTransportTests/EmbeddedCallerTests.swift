@@ -188,10 +188,15 @@ struct EmbeddedCallerTests {
                     profile: link, runSeed: plan.runSeed, callerIndex: plan.sessionIndex, tap: tap,
                     scheduler: DelayScheduler(eventLoop: loop)))
         }
-        // As after the upgrade: the frame encoder above the raw writer turns the engine's control frames into bytes.
-        between.append(contentsOf: [raw, WebSocketFrameEncoder()] as [any ChannelHandler])
+        // As after the upgrade: the frame encoder above the raw writer turns the engine's control frames into bytes,
+        // and the reader hands the agent's messages to the engine.
+        let reader = WebSocketMessageReader(maxMessageSize: WebSocketClientOptions.defaultMaxMessageSize)
+        between.append(contentsOf: [raw, WebSocketFrameEncoder(), reader] as [any ChannelHandler])
         return try Self.embed(loop: loop, between: between) { stats, promise in
-            CallEngine.webSocket(plan: plan, dialect: dialect, stats: stats, rawWriter: raw, tap: tap, promise: promise)
+            let engine = CallEngine.webSocket(
+                plan: plan, dialect: dialect, stats: stats, rawWriter: raw, tap: tap, promise: promise)
+            reader.receiver = engine
+            return engine
         }
     }
 
@@ -468,5 +473,22 @@ struct EmbeddedCallerTests {
         // Every audio frame (640 bytes of PCM16 and its header) reached the socket; none went through NIO.
         #expect(received >= 10_000 * 640, "\(received) bytes on the socket")
         #expect(wire?.writes == 0)
+    }
+
+    @Test func aWebSocketCallerAllocatesNothingPerAgentMessage() throws {
+        // One read from the agent every frame slot, holding a 20 ms audio message: read in place and played.
+        var message = ByteBuffer()
+        ServerFrame.writeHeader(opcode: ServerFrame.binary, payloadLength: 640, into: &message)
+        message.writeBytes((0..<640).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        var caller: Caller?
+        let perFrame = try Self.allocationsPerFrame(afterTick: {
+            caller?.channel.pipeline.fireChannelRead(NIOAny(message))
+        }) {
+            caller = try Self.webSocketCaller(loop: $0)
+            return caller!
+        }
+        print("WebSocket native, one agent message per frame: \(perFrame) allocations per frame sent and message read")
+        #expect(perFrame < Self.bound)
+        #expect(try #require(caller).stats.framesReceived >= 10_500, "every message read")
     }
 }

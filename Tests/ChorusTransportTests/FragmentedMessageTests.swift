@@ -17,8 +17,7 @@ struct FragmentedMessageTests {
         let stats: LoopStats
         let report: EventLoopFuture<CallerReport>
 
-        /// - Parameter decoding: put NIO's frame decoder in front too, and feed raw bytes.
-        init(limit: Int = WebSocketClientOptions.defaultMaxMessageSize, decoding: Bool = false) throws {
+        init(limit: Int = WebSocketClientOptions.defaultMaxMessageSize) throws {
             let channel = EmbeddedChannel()
             let rate = 16_000
             let step = 2 * Double.pi * 440 / Double(rate)
@@ -31,12 +30,11 @@ struct FragmentedMessageTests {
             let stats = LoopStats(eventLoop: channel.eventLoop)
             let promise = channel.eventLoop.makePromise(of: CallerReport.self)
             let raw = RawFrameWriter()
-            let pipeline = channel.pipeline.syncOperations
-            try pipeline.addHandler(raw)
-            if decoding { try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: limit))) }
-            try pipeline.addHandlers(WebSocketMessageLimit.handlers(maxMessageSize: limit))
-            try pipeline.addHandler(
-                CallEngine.webSocket(plan: plan, dialect: dialect, stats: stats, rawWriter: raw, promise: promise))
+            // As the connector builds it once upgraded: the reader hands messages straight to the call.
+            let reader = WebSocketMessageReader(maxMessageSize: limit)
+            let engine = CallEngine.webSocket(plan: plan, dialect: dialect, stats: stats, rawWriter: raw, promise: promise)
+            reader.receiver = engine
+            try channel.pipeline.syncOperations.addHandlers(raw, WebSocketFrameEncoder(), reader, engine)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
             channel.pipeline.fireUserInboundEventTriggered(CallerStart())
             self.channel = channel
@@ -44,14 +42,18 @@ struct FragmentedMessageTests {
             self.report = promise.futureResult
         }
 
+        /// One frame from the agent, as bytes on the wire.
         func send(_ opcode: WebSocketOpcode, fin: Bool, _ bytes: [UInt8]) throws {
-            try self.channel.writeInbound(WebSocketFrame(fin: fin, opcode: opcode, data: ByteBuffer(bytes: bytes)))
+            try self.channel.writeInbound(FragmentedMessageTests.frame(opcode, fin: fin, bytes))
         }
 
-        /// Frames the caller wrote through NIO's path (control frames, opening messages).
+        /// Frames the caller wrote through NIO's path (control frames, opening messages), as the agent reads them.
         func written() throws -> [WebSocketFrame] {
+            let agent = EmbeddedChannel(handler: ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 20)))
+            while let chunk = try self.channel.readOutbound(as: ByteBuffer.self) { try agent.writeInbound(chunk) }
             var frames: [WebSocketFrame] = []
-            while let frame = try self.channel.readOutbound(as: WebSocketFrame.self) { frames.append(frame) }
+            while let frame = try agent.readInbound(as: WebSocketFrame.self) { frames.append(frame) }
+            _ = try agent.finish()
             return frames
         }
 
@@ -62,6 +64,15 @@ struct FragmentedMessageTests {
         }
     }
 
+    /// An unmasked frame as an agent sends it (RFC 6455 §5.2).
+    static func frame(_ opcode: WebSocketOpcode, fin: Bool = true, _ payload: [UInt8]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        ServerFrame.writeHeader(
+            opcode: UInt8(webSocketOpcode: opcode), payloadLength: payload.count, into: &buffer, fin: fin)
+        buffer.writeBytes(payload)
+        return buffer
+    }
+
     @Test func fragmentsAreReassembledAndAPingBetweenThemIsAnswered() throws {
         let caller = try Caller()
         _ = try caller.written()
@@ -70,8 +81,7 @@ struct FragmentedMessageTests {
         try caller.send(.ping, fin: true, Array("are you there".utf8))
         let pong = try #require(try caller.written().first)
         #expect(pong.opcode == .pong)
-        // `data` is still plain: the encoder applies the mask key when it writes the frame.
-        #expect(String(buffer: pong.data) == "are you there", "answered in the middle of the message")
+        #expect(String(buffer: pong.unmaskedData) == "are you there", "answered in the middle of the message")
         try caller.send(.continuation, fin: false, Array(audio[100..<600]))
         #expect(caller.stats.framesReceived == 0, "nothing is read before the last fragment")
         try caller.send(.continuation, fin: true, Array(audio[600...]))
@@ -101,7 +111,7 @@ struct FragmentedMessageTests {
     }
 
     @Test func aSingleFrameOverTheLimitIsRefusedFromItsHeader() throws {
-        let caller = try Caller(limit: 64 << 10, decoding: true)
+        let caller = try Caller(limit: 64 << 10)
         // A binary frame announcing 70 000 bytes (64-bit length), of which none are sent.
         try caller.channel.writeInbound(ByteBuffer(bytes: [0x82, 127, 0, 0, 0, 0, 0, 0x01, 0x11, 0x70]))
         let report = try caller.finish()

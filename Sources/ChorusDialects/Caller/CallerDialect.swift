@@ -30,8 +30,8 @@ public protocol CallerDialectSession: AnyObject {
     func endOfTurnMessages(turn: Int) -> [WebSocketFrame]
     /// Messages sent before the close handshake.
     func closingMessages() -> [WebSocketFrame]
-    /// Interprets one data frame (text or binary) from the agent, which arrived at `nowNs`.
-    func receive(_ frame: WebSocketFrame, nowNs: Int64) -> AgentEvent
+    /// Interprets one whole message (text or binary) from the agent, which arrived at `nowNs`.
+    func receive(_ message: WebSocketMessage, nowNs: Int64) -> AgentEvent
     /// What the dialect owes the agent by `nowNs` (Twilio's mark echoes once their audio has played), and whether
     /// the agent's answer is now over by the dialect's rules; checked every frame slot and after every message.
     func due(nowNs: Int64) -> DialectDue

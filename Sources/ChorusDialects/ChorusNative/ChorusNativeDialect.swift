@@ -41,14 +41,14 @@ public struct ChorusNativeDialect: CallerDialect {
             [.text(#"{"type":"stop"}"#)]
         }
 
-        func receive(_ frame: WebSocketFrame, nowNs: Int64) -> AgentEvent {
-            switch frame.opcode {
+        func receive(_ received: WebSocketMessage, nowNs: Int64) -> AgentEvent {
+            switch received.opcode {
             case .binary:
                 self.responses.audio()
-                return .audio(frame.unmaskedData, .pcm16(sampleRate: self.sampleRate, channels: 1))
+                return .audio(received.data, .pcm16(sampleRate: self.sampleRate, channels: 1))
             case .text:
-                guard let message = ChorusControlMessage(frame.unmaskedData) else {
-                    return .error("unreadable control message: \(ChorusNativeDialect.excerpt(frame.unmaskedData))")
+                guard let message = ChorusControlMessage(received.data) else {
+                    return .error("unreadable control message: \(ChorusNativeDialect.excerpt(received.data))")
                 }
                 switch message.type {
                 case "response.end":

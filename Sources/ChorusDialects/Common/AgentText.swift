@@ -5,10 +5,15 @@ import NIOWebSocket
 enum AgentText {
     /// The text of a WebSocket data frame, or the error for a frame a text dialect does not accept.
     ///
-    /// Frames must be whole messages: put `NIOWebSocketFrameAggregator` in front of the caller's handler.
+    /// Frames must be whole messages: put `NIOWebSocketFrameAggregator` in front of the handler.
     static func parseObject(frame: WebSocketFrame) -> Result<(JSONValue, ByteBuffer), DialectError> {
-        let data = frame.unmaskedData
-        switch frame.opcode {
+        Self.parseObject(opcode: frame.opcode, data: frame.unmaskedData)
+    }
+
+    /// The text of a whole WebSocket message (`opcode` and unmasked `data`), or the error for a message a text
+    /// dialect does not accept.
+    static func parseObject(opcode: WebSocketOpcode, data: ByteBuffer) -> Result<(JSONValue, ByteBuffer), DialectError> {
+        switch opcode {
         case .text:
             return Self.parseObject(data).map { ($0, data) }
         case .binary:
@@ -16,7 +21,7 @@ enum AgentText {
                 DialectError(.binaryFrame, "binary frame of \(data.readableBytes) bytes", excerpt: Self.hexExcerpt(data)))
         default:
             return .failure(
-                DialectError(.unsupportedFrame, "frame opcode \(frame.opcode)", excerpt: Self.hexExcerpt(data)))
+                DialectError(.unsupportedFrame, "frame opcode \(opcode)", excerpt: Self.hexExcerpt(data)))
         }
     }
 

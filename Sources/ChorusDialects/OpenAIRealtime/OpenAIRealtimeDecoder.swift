@@ -19,6 +19,11 @@ public struct OpenAIRealtimeDecoder: Sendable {
         AgentText.parseObject(frame: frame).flatMap { self.event(from: $0.0) }
     }
 
+    /// Decodes one message from the agent; binary messages and control frames are errors.
+    public func decode(message: WebSocketMessage) -> Result<OpenAIRealtimeEvent, DialectError> {
+        AgentText.parseObject(opcode: message.opcode, data: message.data).flatMap { self.event(from: $0.0) }
+    }
+
     /// Decodes one text message held in a buffer.
     public func decode(_ buffer: ByteBuffer) -> Result<OpenAIRealtimeEvent, DialectError> {
         AgentText.parseObject(buffer).flatMap { self.event(from: $0) }

@@ -110,8 +110,8 @@ public struct OpenAIRealtimeDialect: CallerDialect {
             return messages
         }
 
-        func receive(_ frame: WebSocketFrame, nowNs: Int64) -> AgentEvent {
-            switch self.decoder.decode(frame: frame) {
+        func receive(_ message: WebSocketMessage, nowNs: Int64) -> AgentEvent {
+            switch self.decoder.decode(message: message) {
             case .failure(let error):
                 return .error(error.description)
             case .success(let event):

@@ -25,10 +25,18 @@ public enum PipecatCodec {
     /// an error (`.textFrame`; most often a bot configured with a JSON serializer such as Twilio's), and so is any
     /// other opcode.
     ///
-    /// Frames must be whole messages: put `NIOWebSocketFrameAggregator` in front of the caller's handler.
+    /// Frames must be whole messages: put `NIOWebSocketFrameAggregator` in front of the handler.
     public static func decode(frame: WebSocketFrame) -> Result<PipecatFrame, DialectError> {
-        let data = frame.unmaskedData
-        switch frame.opcode {
+        Self.decode(opcode: frame.opcode, data: frame.unmaskedData)
+    }
+
+    /// Decodes one whole message from the far end, as `decode(frame:)` does.
+    public static func decode(message: WebSocketMessage) -> Result<PipecatFrame, DialectError> {
+        Self.decode(opcode: message.opcode, data: message.data)
+    }
+
+    private static func decode(opcode: WebSocketOpcode, data: ByteBuffer) -> Result<PipecatFrame, DialectError> {
+        switch opcode {
         case .binary:
             return Self.decode(data)
         case .text:
@@ -36,7 +44,7 @@ public enum PipecatCodec {
             return .failure(DialectError(.textFrame, "text frame of \(data.readableBytes) bytes", excerpt: excerpt))
         default:
             return .failure(
-                DialectError(.unsupportedFrame, "frame opcode \(frame.opcode)", excerpt: AgentText.hexExcerpt(data)))
+                DialectError(.unsupportedFrame, "frame opcode \(opcode)", excerpt: AgentText.hexExcerpt(data)))
         }
     }
 

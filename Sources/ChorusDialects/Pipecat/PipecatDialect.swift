@@ -46,8 +46,8 @@ public struct PipecatDialect: CallerDialect {
             [.binary(PipecatCodec.encodeMessage(json: PipecatCodec.clientReady(id: self.sessionId)))]
         }
 
-        func receive(_ frame: WebSocketFrame, nowNs: Int64) -> AgentEvent {
-            switch PipecatCodec.decode(frame: frame) {
+        func receive(_ message: WebSocketMessage, nowNs: Int64) -> AgentEvent {
+            switch PipecatCodec.decode(message: message) {
             case .failure(let error):
                 return .error(error.description)
             case .success(.audio(let audio)):

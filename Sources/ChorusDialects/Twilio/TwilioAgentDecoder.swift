@@ -18,6 +18,11 @@ public struct TwilioAgentDecoder: Sendable {
         AgentText.parseObject(frame: frame).flatMap { self.message(from: $0.0) }
     }
 
+    /// Decodes one message from the agent; binary messages and control frames are errors.
+    public func decode(message: WebSocketMessage) -> Result<TwilioAgentMessage, DialectError> {
+        AgentText.parseObject(opcode: message.opcode, data: message.data).flatMap { self.message(from: $0.0) }
+    }
+
     /// Decodes one text message held in a buffer.
     public func decode(_ buffer: ByteBuffer) -> Result<TwilioAgentMessage, DialectError> {
         AgentText.parseObject(buffer).flatMap { self.message(from: $0) }

@@ -100,9 +100,9 @@ public struct TwilioDialect: CallerDialect {
             [.text(self.caller.stop())]
         }
 
-        func receive(_ frame: WebSocketFrame, nowNs: Int64) -> AgentEvent {
+        func receive(_ message: WebSocketMessage, nowNs: Int64) -> AgentEvent {
             self.play(until: nowNs)
-            switch self.decoder.decode(frame: frame) {
+            switch self.decoder.decode(message: message) {
             case .failure(let error):
                 return .error(error.description)
             case .success(.media(_, let payload)):
