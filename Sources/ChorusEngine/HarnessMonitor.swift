@@ -28,6 +28,10 @@ public final class HarnessMonitor: Sendable {
         /// Share of the run's wall time in which some runnable task on this machine waited for a CPU (Linux PSI
         /// `some`, /proc/pressure/cpu); nil where the kernel does not report it.
         public var cpuPressurePct: Double?
+        /// Calls that began streaming over the run.
+        public var sessionsOpened = 0
+        /// Each sampling interval, in order, for the run's steady state (`SteadyState.of`).
+        public var intervals: [SteadyState.Interval] = []
 
         public init() {}
     }
@@ -46,15 +50,22 @@ public final class HarnessMonitor: Sendable {
             var lag = LatencyHistogram()
             var active = 0
             var turns: UInt64 = 0
+            var opened = 0
+            var ended = 0
+            var frames: UInt64 = 0
             for s in self.stats {
                 guard let snap = try? await s.eventLoop.submit({ s.snapshotAndReset() }).get() else { continue }
                 lag.merge(snap.loopLagUs)
                 sendLate.merge(snap.sendLateUs)
                 active += snap.activeSessions
                 turns += snap.turnsFinished
+                opened += snap.sessionsOpened
+                ended += snap.sessionsEnded
+                frames += snap.framesSent + snap.framesReceived
                 totals.framesSent += snap.framesSent
                 totals.framesReceived += snap.framesReceived
             }
+            totals.sessionsOpened += opened
             totals.sendLateUs.merge(sendLate)
             totals.loopLagUs.merge(lag)
             let nowNs = MonotonicClock.nowNs()
@@ -66,6 +77,10 @@ public final class HarnessMonitor: Sendable {
                 sendLateP99Us: Double(sendLate.value(atPercentile: 99)),
                 loopLagP99Us: Double(lag.value(atPercentile: 99)),
                 cpuPct: (cpu - lastCPU) / max(wall, 1e-9) * 100, rssMB: Self.rssMB())
+            totals.intervals.append(
+                SteadyState.Interval(
+                    seconds: wall, cpuSeconds: cpu - lastCPU, frames: frames, activeSessions: active,
+                    sessionsOpened: opened, sessionsEnded: ended))
             lastCPU = cpu
             lastNs = nowNs
             totals.peakCPUPct = max(totals.peakCPUPct, sample.cpuPct)

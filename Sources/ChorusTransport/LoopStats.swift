@@ -18,6 +18,10 @@ public final class LoopStats: @unchecked Sendable {
     public var framesReceived: UInt64 = 0
     public var turnsFinished: UInt64 = 0
     public var activeSessions = 0
+    /// Calls that began streaming, and calls whose channel closed, since the last snapshot: the moments around
+    /// which set-up and tear-down work happens (`HarnessMonitor`'s steady state leaves them out).
+    public var sessionsOpened = 0
+    public var sessionsEnded = 0
 
     /// Counts one frame sent for its deadline `deadlineNs` and records how late it went out.
     func recordFrameSent(deadlineNs: Int64, nowNs: Int64) {
@@ -88,7 +92,10 @@ public final class LoopStats: @unchecked Sendable {
         self.eventLoop.preconditionInEventLoop()
         let s = Snapshot(
             sendLateUs: self.sendLateUs, loopLagUs: self.loopLagUs, framesSent: self.framesSent, framesReceived: self.framesReceived,
-            turnsFinished: self.turnsFinished, activeSessions: self.activeSessions)
+            turnsFinished: self.turnsFinished, activeSessions: self.activeSessions,
+            sessionsOpened: self.sessionsOpened, sessionsEnded: self.sessionsEnded)
+        self.sessionsOpened = 0
+        self.sessionsEnded = 0
         self.sendLateUs.reset()
         self.loopLagUs.reset()
         self.framesSent = 0
@@ -105,5 +112,7 @@ public final class LoopStats: @unchecked Sendable {
         public var framesReceived: UInt64
         public var turnsFinished: UInt64
         public var activeSessions: Int
+        public var sessionsOpened: Int
+        public var sessionsEnded: Int
     }
 }

@@ -8,8 +8,15 @@ struct HarnessStats: Encodable {
     var framesReceived: UInt64
     var cpuSeconds: Double
     var wallSeconds: Double
-    /// Process CPU divided by frames sent plus received.
+    /// Process CPU divided by frames sent plus received, over the whole run.
     var cpuUsPerFrame: Double
+    /// The same in the run's steady state: every caller in a call, none opening or ending (`SteadyState`); nil
+    /// when the run never settled.
+    var steadyCpuUsPerFrame: Double?
+    var steadySeconds: Double?
+    /// The CPU the run took beyond its steady per-frame rate, per call opened: what opening, closing and
+    /// reporting a call costs (handshakes included), ms.
+    var setupCpuMsPerSession: Double?
     var peakRSSMB: Double
     var baselineRSSMB: Double
     /// (peak − baseline) / callers.
@@ -74,6 +81,14 @@ struct HarnessStats: Encodable {
         self.wallSeconds = wallSeconds
         let frames = Double(totals.framesSent + totals.framesReceived)
         self.cpuUsPerFrame = frames > 0 ? cpuSeconds * 1e6 / frames : 0
+        if let steady = SteadyState.of(totals.intervals) {
+            self.steadyCpuUsPerFrame = steady.cpuUsPerFrame
+            self.steadySeconds = steady.seconds
+            if totals.sessionsOpened > 0 {
+                let beyond = max(0, cpuSeconds - steady.cpuUsPerFrame * frames / 1e6)
+                self.setupCpuMsPerSession = beyond * 1e3 / Double(totals.sessionsOpened)
+            }
+        }
         self.peakRSSMB = Double(usage.ru_maxrss) / 1024
         self.baselineRSSMB = baselineRSSMB
         self.rssKBPerSession = callers > 0 ? max(0, self.peakRSSMB - baselineRSSMB) * 1024 / Double(callers) : 0

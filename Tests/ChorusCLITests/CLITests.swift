@@ -118,6 +118,10 @@ struct CLITests {
         let fields = try #require(stats as? [String: Any])
         #expect((fields["frames_sent"] as? Int ?? 0) > 100)
         #expect((fields["cpu_us_per_frame"] as? Double ?? 0) > 0)
+        // Three calls opened together and streaming for seconds: a steady state, and a set-up cost per call.
+        let steady = try #require(fields["steady_cpu_us_per_frame"] as? Double, "\(fields)")
+        #expect(steady > 0 && steady <= (fields["cpu_us_per_frame"] as? Double ?? 0) * 1.5)
+        #expect((fields["setup_cpu_ms_per_session"] as? Double ?? -1) >= 0)
         let accuracy = try #require(fields["accuracy"] as? [String: Any], "\(fields)")
         #expect(accuracy["turns"] as? Int == 6)
         #expect((accuracy["abs_error_p99_ms"] as? Double ?? .infinity) < 10)

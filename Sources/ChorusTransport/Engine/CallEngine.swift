@@ -74,6 +74,7 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
     private func start() {
         guard !self.started else { return }
         self.started = true
+        self.stats.sessionsOpened += 1
         switch self.media.open(self) {
         case .stream:
             self.beginStreaming()
@@ -119,6 +120,7 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
         self.countTurns()
         self.stopPacing()
         self.stats.activeSessions -= 1
+        self.stats.sessionsEnded += 1
         var report = CallerReport(
             turns: self.flow.turns, outcome: self.flow.outcome, error: self.flow.error,
             network: self.media.networkStats(self))
