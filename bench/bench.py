@@ -98,8 +98,9 @@ def run_python(url, callers):
 
 
 def find_capacity(name, target, tmp, rows):
-    """The largest count of CAPACITY that stays valid, going up until one is not (reusing rows already run)."""
-    best = 0
+    """The largest count of CAPACITY that stays valid, going up until one is not (reusing rows already run); when
+    even the first is not, the largest smaller count already run that was."""
+    best = max((m for row_name, m, s in rows if row_name == name and m < CAPACITY[0] and s["valid"]), default=0)
     for n in CAPACITY:
         s = next((s for row_name, m, s in rows if row_name == name and m == n), None)
         if s is None:
@@ -182,7 +183,7 @@ def main():
         print(f"largest {name} caller count that stayed valid: {max(valid) if valid else 'none'}")
     cores = f"{LAST_CORE} dedicated core{'s' if LAST_CORE > 1 else ''}"
     if capacity:
-        print(f"per-core capacity (Chorus on {cores}, the agent on core {LAST_CORE}; largest valid count of "
+        print(f"per-core capacity (Chorus on {cores}, the agent on core {LAST_CORE}; largest valid count, searching "
               f"{', '.join(map(str, CAPACITY))}): "
               + ", ".join(f"{name} {n if n else 'none'}" for name, n in capacity.items()))
     else:
