@@ -27,10 +27,3 @@ public struct WebSocketMessage {
         WebSocketMessage(opcode: .binary, data: ByteBuffer(bytes: bytes))
     }
 }
-
-extension WebSocketMessage {
-    /// The message a whole (unfragmented) frame carries.
-    public init(_ frame: WebSocketFrame) {
-        self.init(opcode: frame.opcode, data: frame.unmaskedData)
-    }
-}
