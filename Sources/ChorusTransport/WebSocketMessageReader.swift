@@ -47,29 +47,28 @@ final class WebSocketMessageReader: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !self.failed else { return }
         var incoming = self.unwrapInboundIn(data)
-        guard !self.reading else {
-            self.append(&incoming)
-            return
-        }
-        var buffer = incoming
-        if var pending = self.pending {
-            self.pending = nil
-            pending.writeBuffer(&incoming)
-            buffer = pending
-        }
+        self.append(&incoming)
+        guard !self.reading else { return }
         self.reading = true
         defer { self.reading = false }
-        while true {
-            self.readFrames(&buffer, context: context)
+        // What is left unread, with what arrives while frames are handed on appended in order.
+        var unread: ByteBuffer?
+        while var arrived = self.pending {
+            self.pending = nil
+            if var buffer = unread {
+                unread = nil  // one owner, so appending does not copy
+                buffer.writeBuffer(&arrived)
+                arrived = buffer
+            }
+            self.readFrames(&arrived, context: context)
             guard !self.failed else {
                 self.pending = nil
                 return
             }
-            guard var arrived = self.pending else { break }
-            self.pending = nil
-            buffer.writeBuffer(&arrived)
+            unread = arrived
         }
-        if buffer.readableBytes > 0 {
+        if var buffer = unread, buffer.readableBytes > 0 {
+            unread = nil
             buffer.discardReadBytes()
             self.pending = buffer
         }
