@@ -28,8 +28,6 @@ public final class HarnessMonitor: Sendable {
         /// Share of the run's wall time in which some runnable task on this machine waited for a CPU (Linux PSI
         /// `some`, /proc/pressure/cpu); nil where the kernel does not report it.
         public var cpuPressurePct: Double?
-        /// Calls that began streaming over the run.
-        public var sessionsOpened = 0
         /// Each sampling interval, in order, for the run's steady state (`SteadyState.of`).
         public var intervals: [SteadyState.Interval] = []
 
@@ -65,7 +63,6 @@ public final class HarnessMonitor: Sendable {
                 totals.framesSent += snap.framesSent
                 totals.framesReceived += snap.framesReceived
             }
-            totals.sessionsOpened += opened
             totals.sendLateUs.merge(sendLate)
             totals.loopLagUs.merge(lag)
             let nowNs = MonotonicClock.nowNs()

@@ -84,9 +84,10 @@ struct HarnessStats: Encodable {
         if let steady = SteadyState.of(totals.intervals) {
             self.steadyCpuUsPerFrame = steady.cpuUsPerFrame
             self.steadySeconds = steady.seconds
-            if totals.sessionsOpened > 0 {
+            let opened = totals.intervals.reduce(0) { $0 + $1.sessionsOpened }
+            if opened > 0 {
                 let beyond = max(0, cpuSeconds - steady.cpuUsPerFrame * frames / 1e6)
-                self.setupCpuMsPerSession = beyond * 1e3 / Double(totals.sessionsOpened)
+                self.setupCpuMsPerSession = beyond * 1e3 / Double(opened)
             }
         }
         self.peakRSSMB = Double(usage.ru_maxrss) / 1024
