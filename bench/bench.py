@@ -22,12 +22,21 @@ On one machine, BENCH_PIN=1 comes closest: the agent runs pinned to the last cor
 (`taskset`), so the harness has its cores to itself (no error columns either).
 Under BENCH_PIN=1 it also finds the per-core capacity: for each transport it goes up BENCH_CAPACITY (1000, 1200, ...,
 2400 callers) until a run is invalid, and prints the largest valid count (Chorus on one core on a 2-core machine).
+
+Beside the WebSocket and RTP rows at 1,000 callers it runs the C floor (bench/floor/, compiled with `cc -O2`): the
+least work that paces the same traffic, a sender with one socket per caller and a sink, pinned like Chorus and
+its agent, just before and just after Chorus's row. It prints Chorus's CPU per frame over the floor's for the same
+mix of sent and received frames: a ratio measured in one window, which the machine's drift moves far less than the
+µs themselves.
+
 Other knobs: BENCH_SECONDS (15), BENCH_CALLERS (1,100,1000,2000), BENCH_TRANSPORTS (websocket,rtp,webrtc),
-BENCH_CAPACITY=0 (no capacity search), CHORUS_BIN.
+BENCH_CAPACITY=0 (no capacity search), BENCH_FLOOR=0 (no C floor), BENCH_FLOOR_CALLERS (1000), CHORUS_BIN.
 """
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +54,10 @@ CAPACITY = [int(n) for n in os.environ.get("BENCH_CAPACITY", "1000,1200,1400,160
             if n.strip() and int(n) > 0]
 TRANSPORTS = [t.strip().lower() for t in os.environ.get("BENCH_TRANSPORTS", "websocket,rtp,webrtc").split(",")]
 LAST_CORE = (os.cpu_count() or 1) - 1
+FLOOR = os.environ.get("BENCH_FLOOR", "1") != "0"
+FLOOR_CALLERS = int(os.environ.get("BENCH_FLOOR_CALLERS", "1000"))
+# The issue's targets, from its own measurements: 8.5 µs over 6.4 for WebSocket, 7 µs over 4.75 for RTP.
+FLOOR_TARGETS = {"WebSocket PCM16": 1.33, "RTP Opus": 1.47}
 
 
 def start_agent(pin=False):
@@ -97,6 +110,61 @@ def run_python(url, callers):
     return r
 
 
+def build_floor(tmp):
+    """Compiles the C floor programs into tmp: their directory, or None (and why) when they cannot be built."""
+    cc = shutil.which(os.environ.get("CC", "cc"))
+    if not cc:
+        return None, "no C compiler (cc)"
+    for program in ("ws_floor", "ws_sink", "rtp_floor", "rtp_sink"):
+        out = subprocess.run([cc, "-O2", "-o", os.path.join(tmp, program),
+                              os.path.join(ROOT, "bench/floor", program + ".c")], capture_output=True, text=True)
+        if out.returncode != 0:
+            return None, f"{program}.c did not compile: {out.stderr.strip()[:300]}"
+    return tmp, None
+
+
+def free_port(kind):
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def last_fields(text):
+    """The key=value pairs of a floor program's last line."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return dict(kv.split("=", 1) for kv in (lines[-1].split() if lines else []) if "=" in kv)
+
+
+def run_floor(bins, name, callers):
+    """One run of the floor's sender and sink for `name`'s traffic: (sender, sink) CPU µs per frame, or None."""
+    sender_pin = ["taskset", "-c", f"0-{LAST_CORE - 1}"] if PIN else []
+    sink_pin = ["taskset", "-c", str(LAST_CORE)] if PIN else []
+    d = max(1, int(SECONDS))
+    if name.startswith("WebSocket"):
+        port = free_port(socket.SOCK_STREAM)
+        sink = [os.path.join(bins, "ws_sink"), "-p", str(port), "-m", str(d + 70)]
+        sender = [os.path.join(bins, "ws_floor"), "-n", str(callers), "-d", str(d), "-p", str(port)]
+        sender_key, sink_key = "us_per_frame", "us_per_frame"
+    else:
+        port = free_port(socket.SOCK_DGRAM)
+        sink = [os.path.join(bins, "rtp_sink"), "-p", str(port), "-m", str(d + 40), "-i", "1000"]
+        sender = [os.path.join(bins, "rtp_floor"), "-m", "sendto", "-n", str(callers), "-d", str(d), "-p", str(port)]
+        sender_key, sink_key = "us_per_pkt", "us_per_pkt"
+    sink_process = subprocess.Popen(sink_pin + sink, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        time.sleep(0.3)
+        out = subprocess.run(sender_pin + sender, capture_output=True, text=True, timeout=d + 90)
+        sink_out, _ = sink_process.communicate(timeout=d + 90)
+    except subprocess.TimeoutExpired:
+        sink_process.kill()
+        return None
+    a, b = last_fields(out.stdout), last_fields(sink_out)
+    try:
+        return float(a[sender_key]), float(b[sink_key])
+    except (KeyError, ValueError):
+        return None
+
+
 def find_capacity(name, target, tmp, rows):
     """The largest count of CAPACITY that stays valid, going up until one is not (reusing rows already run); when
     even the first is not, the largest smaller count already run that was."""
@@ -111,6 +179,32 @@ def find_capacity(name, target, tmp, rows):
             break
         best = n
     return best
+
+
+def print_floor(floors, why, rows):
+    """Chorus's CPU per frame over the C floor's for the same traffic, measured around Chorus's own row."""
+    if not floors:
+        print(f"against the C floor: not run ({why})")
+        return
+    print(f"Against the C floor ({FLOOR_CALLERS} callers; bench/floor: one socket per caller, a send per frame, "
+          f"pinned like Chorus and its agent, run before and after Chorus's row)")
+    print(f"{'transport':<16}{'Chorus µs/frame: run':>21}{'steady':>8}{'floor sender':>14}{'sink':>7}"
+          f"{'same mix':>10}{'ratio: run':>12}{'steady':>8}  target")
+    for name, runs in floors.items():
+        chorus = next((s for row_name, n, s in rows if row_name == name and n == FLOOR_CALLERS), None)
+        runs = [r for r in runs if r]
+        if not chorus or not runs:
+            print(f"{name:<16}  the floor did not finish")
+            continue
+        sender = sum(r[0] for r in runs) / len(runs)
+        sink = sum(r[1] for r in runs) / len(runs)
+        # What the floor pays for Chorus's own traffic: its frames sent at the sender's cost, received at the sink's.
+        sent, received = chorus["frames_sent"], chorus["frames_received"]
+        mix = (sent * sender + received * sink) / max(1, sent + received)
+        steady = chorus.get("steady_cpu_us_per_frame")
+        print(f"{name:<16}{chorus['cpu_us_per_frame']:>21.2f}{f'{steady:.2f}' if steady else '—':>8}"
+              f"{sender:>14.2f}{sink:>7.2f}{mix:>10.2f}{chorus['cpu_us_per_frame'] / mix:>11.2f}x"
+              f"{f'{steady / mix:.2f}x' if steady else '—':>8}  ≤ {FLOOR_TARGETS[name]:.2f}x")
 
 
 def main():
@@ -134,12 +228,28 @@ def main():
     targets = [t for t in targets if t[0].split()[0].lower() in TRANSPORTS]
     rows = []
     capacity = {}
+    floors = {}
+    floor_why = ("BENCH_FLOOR=0" if not FLOOR else "the agent runs elsewhere" if (REMOTE_WS or REMOTE_RTP or REMOTE_WEBRTC)
+                 else f"no WebSocket or RTP row at {FLOOR_CALLERS} callers")
     try:
         with tempfile.TemporaryDirectory() as tmp:
+            floor_bins = None
+            if FLOOR and not (REMOTE_WS or REMOTE_RTP or REMOTE_WEBRTC) and FLOOR_CALLERS in SIZES:
+                os.mkdir(os.path.join(tmp, "floor"))
+                floor_bins, why = build_floor(os.path.join(tmp, "floor"))
+                floor_why = why or floor_why
             for name, target in targets:
                 for n in SIZES:
+                    # The floor just before and just after Chorus's row: the machine drifts less within one window.
+                    bracket = floor_bins and n == FLOOR_CALLERS and name in FLOOR_TARGETS
+                    if bracket:
+                        print(f"  running the C floor for {name} with {n} callers ...", file=sys.stderr, flush=True)
+                        floors.setdefault(name, []).append(run_floor(floor_bins, name, n))
                     print(f"  running {name} with {n} callers for {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
                     rows.append((name, n, run_chorus(target, n, tmp)))
+                    if bracket:
+                        print(f"  running the C floor for {name} with {n} callers ...", file=sys.stderr, flush=True)
+                        floors[name].append(run_floor(floor_bins, name, n))
             if PIN and CAPACITY:
                 for name, target in targets:
                     capacity[name] = find_capacity(name, target, tmp, rows)
@@ -189,6 +299,7 @@ def main():
     else:
         print("per-core capacity: run with BENCH_PIN=1 (the agent on a core of its own)" if not PIN
               else "per-core capacity: not searched (BENCH_CAPACITY=0)")
+    print_floor(floors, floor_why, rows)
     for n in SIZES:
         rtp = next((s for name, m, s in rows if m == n and name == "RTP Opus"), None)
         webrtc = next((s for name, m, s in rows if m == n and name == "WebRTC Opus"), None)
