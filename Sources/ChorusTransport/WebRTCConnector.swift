@@ -50,7 +50,7 @@ public enum WebRTCConnector {
             // A socket of our own, so that once connected the call's media can bypass NIO's write path.
             socket = try DirectDatagramSocket.open(
                 bindingTo: SocketAddress.makeAddressResolvingHost(settings.localHost, port: 0))
-            channel = try await DatagramBootstrap(group: loop)
+            channel = try await RTPConnector.bootstrap(on: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         // The impaired link sits next to the socket: STUN, DTLS and SRTP all cross it.

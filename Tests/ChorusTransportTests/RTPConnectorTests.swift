@@ -31,4 +31,44 @@ struct RTPConnectorTests {
         for channel in channels { try await channel.close() }
         try await group.shutdownGracefully()
     }
+
+    @Test("A caller's socket reads one datagram a time, and datagrams that wait are still all read")
+    func oneDatagramPerReadLosesNothing() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let counter = DatagramCounter()
+        let channel = try await RTPConnector.bootstrap(on: group.next())
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(counter) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        // Reading on to an empty socket cost a second recvmsg per packet.
+        #expect(try await channel.getOption(.maxMessagesPerRead).get() == 1)
+        // Sent in one flush on the receiver's own loop, so all wait before it reads: the poll must wake again for
+        // each one left behind.
+        let sender = try await DatagramBootstrap(group: channel.eventLoop).bind(host: "127.0.0.1", port: 0).get()
+        let receiver = try #require(channel.localAddress)
+        try await channel.eventLoop.submit {
+            for index in 0..<16 {
+                sender.write(AddressedEnvelope(remoteAddress: receiver, data: ByteBuffer(integer: UInt8(index))), promise: nil)
+            }
+            sender.flush()
+        }.get()
+        let deadline = NIODeadline.now() + .seconds(10)
+        while try await channel.eventLoop.submit({ counter.count }).get() < 16, NIODeadline.now() < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(try await channel.eventLoop.submit({ counter.count }).get() == 16)
+        try await channel.close()
+        try await sender.close()
+        try await group.shutdownGracefully()
+    }
+}
+
+private final class DatagramCounter: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    var count = 0
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.count += 1
+    }
 }
