@@ -106,7 +106,7 @@ public struct PlayoutBuffer: Sendable {
         let arrival = max(arrivalNs, self.lastArrivalNs)
         self.lastArrivalNs = arrival
         let (seq, timestamp) = self.extend(seq: seq, timestamp: rtpTimestamp)
-        let slot = self.slots[self.index(seq)]
+        let slot = self.slots[Self.index(seq, self.mask)]
         if slot.seq == seq && slot.state != .concealed {
             self.turn.duplicates += 1
             return .duplicate
@@ -114,7 +114,7 @@ public struct PlayoutBuffer: Sendable {
         self.turn.packetsReceived += 1
         self.advance(toNs: arrival)
         self.restartIfDiscontinuous(seq: seq, timestamp: timestamp)
-        self.history.append(arrival - self.nanoseconds(timestamp - self.originTimestamp))
+        self.history.append(arrival - Self.nanoseconds(timestamp - self.originTimestamp, self.configuration))
         let packet = Slot(
             seq: seq,
             timestamp: timestamp,
@@ -128,12 +128,14 @@ public struct PlayoutBuffer: Sendable {
     /// Lets time pass to `nowNs` without an arrival: plays or conceals every frame due before it.
     public mutating func advance(toNs nowNs: Int64) {
         while self.phase == .playing {
-            let i = self.index(self.nextSeq)
-            let present = self.slots[i].seq == self.nextSeq && self.slots[i].state == .buffered
-            let due = self.playoutTime(present ? self.slots[i].timestamp : self.nextTimestamp)
+            let i = Self.index(self.nextSeq, self.mask)
+            let slot = self.slots[i]
+            let present = slot.seq == self.nextSeq && slot.state == .buffered
+            let timestamp = present ? slot.timestamp : self.nextTimestamp
+            let due = Self.playoutTime(timestamp, self.anchorNs, self.anchorTimestamp, self.configuration)
             guard due < nowNs else { return }
-            if present && self.slots[i].arrivalNs > due {
-                self.stall(by: self.slots[i].arrivalNs - due)  // came after an underrun: wait for it
+            if present && slot.arrivalNs > due {
+                self.stall(by: slot.arrivalNs - due)  // came after an underrun: wait for it
             } else if present {
                 self.play(i, at: due)
             } else if self.storedCount > 0 && self.nextSeq < self.highestSeq {
@@ -167,13 +169,13 @@ public struct PlayoutBuffer: Sendable {
             self.startSpurt(packet)
         } else if seq < self.nextSeq {
             let capacity = self.mask + 1
-            guard self.spurtProcessed == 0, self.highestSeq - seq < capacity,
-                self.playoutTime(packet.timestamp) >= packet.arrivalNs
+            let due = Self.playoutTime(packet.timestamp, self.anchorNs, self.anchorTimestamp, self.configuration)
+            guard self.spurtProcessed == 0, self.highestSeq - seq < capacity, due >= packet.arrivalNs
             else { return self.discardLate(seq) }
             self.nextSeq = seq  // reordered ahead of the spurt's first packet, still in time
             self.nextTimestamp = packet.timestamp
         }
-        self.slots[self.index(seq)] = packet
+        self.slots[Self.index(seq, self.mask)] = packet
         self.storedCount += 1
         if self.phase == .waiting {
             self.phase = .playing
@@ -209,11 +211,12 @@ public struct PlayoutBuffer: Sendable {
         guard self.hasSpurt else { return false }
         if packet.seq < self.nextSeq { return true }
         let contiguous = packet.timestamp == self.nextTimestamp + (packet.seq - self.nextSeq) * self.lastDuration
-        return !marker && contiguous && self.playoutTime(packet.timestamp) < packet.arrivalNs
+        let due = Self.playoutTime(packet.timestamp, self.anchorNs, self.anchorTimestamp, self.configuration)
+        return !marker && contiguous && due < packet.arrivalNs
     }
 
     private mutating func discardLate(_ seq: Int64) -> Arrival {
-        let i = self.index(seq)
+        let i = Self.index(seq, self.mask)
         if self.nextSeq - seq <= self.mask, self.slots[i].seq <= seq {
             self.slots[i] = Slot(seq: seq, state: .late)
         }
@@ -260,14 +263,14 @@ public struct PlayoutBuffer: Sendable {
     }
 
     private mutating func concealMissing(at due: Int64) {
-        let successor = self.slots[self.index(self.nextSeq + 1)]
+        let successor = self.slots[Self.index(self.nextSeq + 1, self.mask)]
         let recoverable =
             self.configuration.fec && successor.seq == self.nextSeq + 1 && successor.state == .buffered
             && successor.arrivalNs <= due
         if recoverable { self.turn.fecRecovered += 1 } else { self.turn.plcFrames += 1 }
         self.turn.framesMissing += 1
-        self.conceal(self.nanoseconds(self.lastDuration))
-        self.slots[self.index(self.nextSeq)] = Slot(
+        self.conceal(Self.nanoseconds(self.lastDuration, self.configuration))
+        self.slots[Self.index(self.nextSeq, self.mask)] = Slot(
             seq: self.nextSeq,
             timestamp: self.nextTimestamp,
             duration: self.lastDuration,
@@ -297,20 +300,27 @@ public struct PlayoutBuffer: Sendable {
     private mutating func advancePlayhead(after due: Int64, timestamp: Int64, duration: Int64) {
         self.nextSeq += 1
         self.nextTimestamp = timestamp + duration
-        self.playoutEndNs = due + self.nanoseconds(duration)
+        self.playoutEndNs = due + Self.nanoseconds(duration, self.configuration)
         self.spurtProcessed += 1
     }
 
     // MARK: - Arithmetic
 
-    private func index(_ seq: Int64) -> Int { Int(seq & self.mask) }
+    // Static, fed the fields they need: a method of `self` called from a mutating one copied the whole buffer (520
+    // bytes, its arrays retained) to pass it, on every tick of every call.
+    @inline(__always)
+    private static func index(_ seq: Int64, _ mask: Int64) -> Int { Int(seq & mask) }
 
-    private func nanoseconds(_ ticks: Int64) -> Int64 {
-        RTPClock.nanoseconds(ticks: ticks, clockRate: self.configuration.clockRate)
+    @inline(__always)
+    private static func nanoseconds(_ ticks: Int64, _ configuration: PlayoutConfiguration) -> Int64 {
+        RTPClock.nanoseconds(ticks: ticks, clockRate: configuration.clockRate)
     }
 
-    private func playoutTime(_ timestamp: Int64) -> Int64 {
-        self.anchorNs + self.nanoseconds(timestamp - self.anchorTimestamp)
+    @inline(__always)
+    private static func playoutTime(
+        _ timestamp: Int64, _ anchorNs: Int64, _ anchorTimestamp: Int64, _ configuration: PlayoutConfiguration
+    ) -> Int64 {
+        anchorNs + Self.nanoseconds(timestamp - anchorTimestamp, configuration)
     }
 
     /// Unwraps sequence number and timestamp against the highest sequence seen so far.
