@@ -93,7 +93,7 @@ public struct CallFlow: Sendable {
     }
 
     /// Whether received audio is being measured and no audible frame has come yet (only then is a level needed).
-    public var wantsLevel: Bool { self.meter.map { $0.isAwaitingResponse && !$0.hasAudible } ?? false }
+    public var wantsLevel: Bool { self.meter?.isAwaitingResponse == true && self.meter?.hasAudible == false }
 
     /// Whether the current turn has sent its end of speech and now measures the agent's answer.
     public var isAwaitingResponse: Bool { self.meter?.isAwaitingResponse ?? false }
@@ -203,31 +203,30 @@ public struct CallFlow: Sendable {
             self.recordBargeIn()
             return
         }
-        if var meter = self.meter, meter.isAwaitingResponse, ordinal >= meter.floorOrdinal {
+        // The meter is changed where it lies (`self.meter?.…`): taken out and put back, it was copied, its strings
+        // retained, for every packet received.
+        if self.meter?.isAwaitingResponse == true, let floor = self.meter?.floorOrdinal, ordinal >= floor {
             // A response whose first audio arrives sooner after the end of speech than the link allows began before
             // the agent could have heard it (its VAD cut the utterance short): early audio, not the answer.
-            if meter.responseOrdinal == nil, ordinal >= meter.earlyBelowOrdinal, let intended = meter.eosIntendedNs,
-                atNs - intended < self.plan.ttfaFloorNs
+            if self.meter?.responseOrdinal == nil, let earlyBelow = self.meter?.earlyBelowOrdinal,
+                ordinal >= earlyBelow, let intended = self.meter?.eosIntendedNs, atNs - intended < self.plan.ttfaFloorNs
             {
-                meter.skipEarly(response: ordinal)
+                self.meter?.skipEarly(response: ordinal)
             }
-            if ordinal < meter.earlyBelowOrdinal {
-                meter.earlyAudio(durationNs: durationNs)
-                self.meter = meter
+            if let earlyBelow = self.meter?.earlyBelowOrdinal, ordinal < earlyBelow {
+                self.meter?.earlyAudio(durationNs: durationNs)
                 return
             }
-            meter.claim(response: ordinal, endIsMarked: endIsMarked)
-            meter.audio(
+            self.meter?.claim(response: ordinal, endIsMarked: endIsMarked)
+            self.meter?.audio(
                 atNs: atNs, durationNs: durationNs, audible: audible, downDelayNs: downDelayNs,
                 isResponseStart: isResponseStart)
-            self.meter = meter
             return
         }
-        if var meter = self.meter, ordinal > (self.claims.last?.ordinal ?? -1) {
+        if self.meter != nil, ordinal > (self.claims.last?.ordinal ?? -1) {
             // A response no finished turn heard, begun while this turn was spoken (a greeting, or an answer to part
             // of the utterance): the agent talked over the caller.
-            meter.earlyAudio(durationNs: durationNs)
-            self.meter = meter
+            self.meter?.earlyAudio(durationNs: durationNs)
             return
         }
         self.lateAudio(ordinal: ordinal, durationNs: durationNs)
@@ -285,16 +284,17 @@ public struct CallFlow: Sendable {
     // MARK: - Turns
 
     private mutating func checkTimeouts(turn: Int, nowNs: Int64) {
-        guard let meter = self.meter, let eos = meter.eosNs else { return }
-        guard meter.firstAudioNs != nil else {
+        // Read where it lies, not copied out: this runs on every tick while an answer is awaited.
+        guard let eos = self.meter?.eosNs else { return }
+        guard self.meter?.firstAudioNs != nil else {
             if nowNs - eos > self.plan.responseTimeoutNs {
                 self.finishTurn(.noResponse)
                 self.advance(after: turn, resumeNs: nowNs)
             }
             return
         }
-        let silentNs = nowNs - meter.playoutEndNs
-        if meter.responseEndIsMarked {
+        let silentNs = nowNs - (self.meter?.playoutEndNs ?? 0)
+        if self.meter?.responseEndIsMarked == true {
             // The agent will say when its answer is over; a stall (TCP holding the rest back) is not the end. Only a
             // silence as long as the response timeout without that marker gives up.
             if silentNs > self.plan.responseTimeoutNs {
