@@ -232,12 +232,13 @@ def main():
     rows = []
     capacity = {}
     floors = {}
-    floor_why = ("BENCH_FLOOR=0" if not FLOOR else "the agent runs elsewhere" if (REMOTE_WS or REMOTE_RTP or REMOTE_WEBRTC)
+    remote = REMOTE_WS or REMOTE_RTP or REMOTE_WEBRTC
+    floor_why = ("BENCH_FLOOR=0" if not FLOOR else "the agent runs elsewhere" if remote
                  else f"no WebSocket or RTP row at {FLOOR_CALLERS} callers")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             floor_bins = None
-            if FLOOR and not (REMOTE_WS or REMOTE_RTP or REMOTE_WEBRTC) and FLOOR_CALLERS in SIZES:
+            if FLOOR and not remote and FLOOR_CALLERS in SIZES:
                 os.mkdir(os.path.join(tmp, "floor"))
                 floor_bins, why = build_floor(os.path.join(tmp, "floor"))
                 floor_why = why or floor_why
