@@ -38,8 +38,8 @@ public struct SteadyState: Sendable, Equatable {
 
     /// The steady intervals of a run: at its peak number of calls, with no call opened or ended in the interval
     /// or in the ones either side of it (a handshake begins before its call opens and may outlast an interval's
-    /// edge), and never the first (the run starts in it). Nil when fewer than two intervals qualify: the run never settled (an open-model run, whose calls
-    /// come and go all the time, or one too short).
+    /// edge), and never the first (the run starts in it). Nil when fewer than two intervals qualify: the run never
+    /// settled (an open-model run, whose calls come and go all the time, or one too short).
     public static func of(_ intervals: [Interval]) -> SteadyState? {
         guard let peak = intervals.map(\.activeSessions).max(), peak > 0 else { return nil }
         func quiet(_ i: Int) -> Bool {
