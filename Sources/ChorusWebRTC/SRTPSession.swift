@@ -15,8 +15,9 @@ import CSRTP
 ///
 /// With AEAD_AES_128_GCM, RTP (the per-packet path) skips libsrtp: `chorus_srtp_gcm` keeps each direction's keys,
 /// index and replay window in one block, where libsrtp's chain of session, stream list, stream and cipher costs a
-/// cache miss per link at a thousand calls (docs/webrtc.md). It is checked packet for packet against libsrtp. Such
-/// a direction follows one SSRC's packet indices (a caller and the agent each send one stream).
+/// cache miss per link at a thousand calls (docs/webrtc.md), and ciphers with the CPU's AES instructions on a key
+/// schedule in that block (OpenSSL's EVP where the CPU has none). It is checked packet for packet against libsrtp.
+/// `mediaCipher` hands the two blocks to the packet path, which then need not touch this object.
 ///
 /// Not thread-safe: one session belongs to one call's event loop.
 public final class SRTPSession {
@@ -27,30 +28,46 @@ public final class SRTPSession {
     /// The profile the keys are for.
     public let profile: SRTPProfile
     /// Received packets whose authentication tag did not verify.
-    public private(set) var authenticationFailures = 0
+    public var authenticationFailures: Int { self.counted.authentication + self.refusedInbound(CHORUS_SRTP_AUTH_FAILED) }
     /// Received packets dropped as replays (seen before, or older than the replay window).
-    public private(set) var replayDrops = 0
+    public var replayDrops: Int {
+        self.counted.replay + self.refusedInbound(CHORUS_SRTP_REPLAY) + self.refusedInbound(CHORUS_SRTP_REPLAY_OLD)
+    }
     /// Received packets refused for any other reason (too short, malformed header, length out of range).
-    public private(set) var otherFailures = 0
+    public var otherFailures: Int {
+        self.counted.other + self.refusedInbound(CHORUS_SRTP_MALFORMED) + self.refusedInbound(CHORUS_SRTP_CIPHER_FAILED)
+            + self.refusedInbound(CHORUS_SRTP_TOO_MANY_STREAMS)
+    }
     /// Packets `protectRTP` or `protectRTCP` refused: malformed, or a sequence number older than one already
     /// protected (libsrtp will not reuse a packet index with the same keystream).
-    public private(set) var protectFailures = 0
+    public var protectFailures: Int {
+        self.counted.protect
+            + (CHORUS_SRTP_MALFORMED...CHORUS_SRTP_TOO_MANY_STREAMS).reduce(0) { total, status in
+                total + Int(self.mediaCipher.map { chorus_srtp_gcm_refused($0.outbound, Int32(status)) } ?? 0)
+            }
+    }
 
+    /// RTP's two directions outside libsrtp (AES-GCM only), for the per-packet path.
+    public let mediaCipher: SRTPMediaCipher?
+    /// What libsrtp refused (the blocks count their own).
+    private var counted = (authentication: 0, replay: 0, other: 0, protect: 0)
     private let outbound: srtp_t
     private let inbound: srtp_t
-    /// RTP's two directions outside libsrtp, with AES-GCM.
-    private let rtpOutbound: OpaquePointer?
-    private let rtpInbound: OpaquePointer?
+
+    /// How RTP is protected: through libsrtp (the reference the tests hold the others to), or through
+    /// `chorus_srtp_gcm` with the CPU's AES instructions where it has them, or with OpenSSL's EVP.
+    enum RTPPath {
+        case libsrtp, cpuInstructions, openSSL
+    }
 
     /// A session keyed with `keys`: local keys protect, remote keys unprotect.
     /// - Throws: `SRTPError` when libsrtp cannot start, a key or salt has the wrong length, or a policy is refused.
     public convenience init(keys: SRTPKeyingMaterial) throws {
-        try self.init(keys: keys, rtpThroughLibsrtp: false)
+        try self.init(keys: keys, rtp: .cpuInstructions)
     }
 
-    /// A session whose RTP goes through libsrtp whatever the profile (`rtpThroughLibsrtp`): the reference the
-    /// tests hold `chorus_srtp_gcm` to.
-    init(keys: SRTPKeyingMaterial, rtpThroughLibsrtp: Bool) throws {
+    /// A session whose RTP takes `rtp` for AES-GCM (the AES-CM profile always goes through libsrtp).
+    init(keys: SRTPKeyingMaterial, rtp: RTPPath) throws {
         if let failure = Self.libraryStatus { throw failure }
         let profile = keys.profile
         for (key, salt) in [(keys.localMasterKey, keys.localMasterSalt), (keys.remoteMasterKey, keys.remoteMasterSalt)]
@@ -72,29 +89,42 @@ public final class SRTPSession {
         }
         self.outbound = outbound
         self.profile = profile
-        guard profile == .aeadAES128GCM, !rtpThroughLibsrtp else {
-            (self.rtpOutbound, self.rtpInbound) = (nil, nil)
+        guard profile == .aeadAES128GCM, rtp != .libsrtp else {
+            self.mediaCipher = nil
             return
         }
-        self.rtpOutbound = chorus_srtp_gcm_new(keys.localMasterKey, keys.localMasterSalt, 1)
-        self.rtpInbound = chorus_srtp_gcm_new(keys.remoteMasterKey, keys.remoteMasterSalt, 0)
-        // deinit runs from here on, and frees whichever of the two was made.
-        guard self.rtpOutbound != nil, self.rtpInbound != nil else {
+        let instructions: Int32 = rtp == .cpuInstructions ? 1 : 0
+        let rtpOutbound = chorus_srtp_gcm_new_with(keys.localMasterKey, keys.localMasterSalt, 1, instructions)
+        let rtpInbound = chorus_srtp_gcm_new_with(keys.remoteMasterKey, keys.remoteMasterSalt, 0, instructions)
+        guard let rtpOutbound, let rtpInbound else {
+            chorus_srtp_gcm_free(rtpOutbound)
+            chorus_srtp_gcm_free(rtpInbound)
+            self.mediaCipher = nil
             throw SRTPError.sessionCreation(direction: "RTP (AES-GCM)", status: -1)
         }
+        self.mediaCipher = SRTPMediaCipher(outbound: rtpOutbound, inbound: rtpInbound)
     }
 
     deinit {
         srtp_dealloc(self.outbound)
         srtp_dealloc(self.inbound)
-        chorus_srtp_gcm_free(self.rtpOutbound)
-        chorus_srtp_gcm_free(self.rtpInbound)
+        chorus_srtp_gcm_free(self.mediaCipher?.outbound)
+        chorus_srtp_gcm_free(self.mediaCipher?.inbound)
+    }
+
+    /// Whether RTP is ciphered with the CPU's AES instructions (rather than OpenSSL's EVP or libsrtp).
+    var rtpUsesCPUInstructions: Bool {
+        self.mediaCipher.map { chorus_srtp_gcm_uses_cpu_instructions($0.outbound) != 0 } ?? false
+    }
+
+    private func refusedInbound(_ status: Int) -> Int {
+        Int(self.mediaCipher.map { chorus_srtp_gcm_refused($0.inbound, Int32(status)) } ?? 0)
     }
 
     /// Protects `length` bytes of RTP in place; `buffer` must have room for `length + maxTrailer` bytes.
     /// Returns the SRTP packet's length, nil when libsrtp refuses the packet (counted in `protectFailures`).
     public func protectRTP(_ buffer: UnsafeMutableRawPointer, length: Int) -> Int? {
-        if let state = self.rtpOutbound { return self.transform(buffer, length: length, inbound: false, state) }
+        if let cipher = self.mediaCipher { return cipher.protect(buffer, length: length) }
         return self.transform(buffer, length: length, minimum: 12, inbound: false) {
             srtp_protect(self.outbound, buffer, $0)
         }
@@ -110,7 +140,7 @@ public final class SRTPSession {
     /// Checks and decrypts `length` bytes of SRTP in place; returns the RTP packet's length, or nil when the
     /// packet fails authentication, is a replay, or is malformed (each counted).
     public func unprotectRTP(_ buffer: UnsafeMutableRawPointer, length: Int) -> Int? {
-        if let state = self.rtpInbound { return self.transform(buffer, length: length, inbound: true, state) }
+        if let cipher = self.mediaCipher { return cipher.unprotect(buffer, length: length) }
         return self.transform(buffer, length: length, minimum: 12, inbound: true) {
             srtp_unprotect(self.inbound, buffer, $0)
         }
@@ -139,24 +169,6 @@ public final class SRTPSession {
         }
     }
 
-    /// RTP through `chorus_srtp_gcm`, counted as libsrtp's results are.
-    @inline(__always)
-    private func transform(_ buffer: UnsafeMutableRawPointer, length: Int, inbound: Bool, _ state: OpaquePointer) -> Int? {
-        guard length <= 65535 else { return self.refuse(.malformed, inbound: inbound) }
-        let packet = buffer.assumingMemoryBound(to: UInt8.self)
-        var out = 0
-        let status = Int(
-            inbound
-                ? chorus_srtp_gcm_unprotect(state, packet, length, &out)
-                : chorus_srtp_gcm_protect(state, packet, length, &out))
-        switch status {
-        case CHORUS_SRTP_OK: return out
-        case CHORUS_SRTP_AUTH_FAILED: return self.refuse(.authentication, inbound: inbound)
-        case CHORUS_SRTP_REPLAY, CHORUS_SRTP_REPLAY_OLD: return self.refuse(.replay, inbound: inbound)
-        default: return self.refuse(.malformed, inbound: inbound)
-        }
-    }
-
     /// Why a packet was refused, whichever code refused it.
     private enum Refusal {
         case malformed, authentication, replay
@@ -166,13 +178,13 @@ public final class SRTPSession {
     /// is counted by why.
     private func refuse(_ refusal: Refusal, inbound: Bool) -> Int? {
         guard inbound else {
-            self.protectFailures += 1
+            self.counted.protect += 1
             return nil
         }
         switch refusal {
-        case .authentication: self.authenticationFailures += 1
-        case .replay: self.replayDrops += 1
-        case .malformed: self.otherFailures += 1
+        case .authentication: self.counted.authentication += 1
+        case .replay: self.counted.replay += 1
+        case .malformed: self.counted.other += 1
         }
         return nil
     }

@@ -32,6 +32,8 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     private let ice: any ICEConnectivity
     private let dtls: DTLSEndpoint
     private var srtp: SRTPSession?
+    /// `srtp`'s RTP directions for the packet path (AES-GCM), which then touches no other object.
+    private var mediaCipher: SRTPMediaCipher?
     /// The ICE-selected far end: every packet goes there.
     private var remote: SocketAddress?
     /// Rewrites the RTP payload type between what the layer above uses and what the far end negotiated.
@@ -100,9 +102,14 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     /// `connectingSocket` the socket is connected to `remote` on the next pass through set-up, as after an ICE
     /// selection.
     func connectForTesting(keys: SRTPKeyingMaterial, remote: SocketAddress, connectingSocket: Bool = false) throws {
-        self.srtp = try SRTPSession(keys: keys)
+        self.key(try SRTPSession(keys: keys))
         self.remote = remote
         if connectingSocket { self.connectTo = remote }
+    }
+
+    private func key(_ session: SRTPSession) {
+        self.srtp = session
+        self.mediaCipher = session.mediaCipher
     }
 
     /// Whether sealed media leaves as bare datagrams on the connected socket.
@@ -190,12 +197,15 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     private func receiveMedia(
         _ envelope: AddressedEnvelope<ByteBuffer>, arrivalNs: Int64, context: ChannelHandlerContext
     ) {
-        guard let srtp = self.srtp else {
+        let isRTCP = Self.isRTCP(envelope.data)
+        // RTP with AES-GCM goes to the cipher alone; the session object is loaded only for the rest.
+        let cipher = isRTCP ? nil : self.mediaCipher
+        let srtp = cipher == nil ? self.srtp : nil
+        guard cipher != nil || srtp != nil else {
             self.mediaDropped += 1
             return
         }
         let length = envelope.data.readableBytes
-        let isRTCP = Self.isRTCP(envelope.data)
         let types = isRTCP ? nil : self.payloadTypes
         var plain = 0
         // Rewritten inside `fill`: the buffer it returns shares its storage with the scratch, and a write to it
@@ -204,7 +214,14 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
             inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { buffer in
                 envelope.data.withUnsafeReadableBytes { buffer.copyMemory(from: $0) }
                 guard let base = buffer.baseAddress else { return 0 }
-                plain = (isRTCP ? srtp.unprotectRTCP(base, length: length) : srtp.unprotectRTP(base, length: length)) ?? 0
+                plain =
+                    if let cipher {
+                        cipher.unprotect(base, length: length) ?? 0
+                    } else if isRTCP {
+                        srtp?.unprotectRTCP(base, length: length) ?? 0
+                    } else {
+                        srtp?.unprotectRTP(base, length: length) ?? 0
+                    }
                 if plain > 1, let types, buffer[1] & 0x7F == types.remote {
                     buffer[1] = (buffer[1] & 0x80) | types.local
                 }
@@ -295,20 +312,27 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     @inline(__always)
     public func sealRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) -> Int {
         // The keys come from a DTLS handshake with the far end, so with them `remote` is known too.
-        guard let srtp = self.srtp, length > 1, let base = buffer.baseAddress,
-            buffer.count >= length + SRTPSession.maxTrailer
+        guard length > 1, let base = buffer.baseAddress, buffer.count >= length + SRTPSession.maxTrailer,
+            self.mediaCipher != nil || self.srtp != nil
         else { return 0 }
         if let types = self.payloadTypes {
             let second = buffer[1]
             if second & 0x7F == types.local { buffer[1] = (second & 0x80) | types.remote }
         }
-        return srtp.protectRTP(base, length: length) ?? 0
+        if let cipher = self.mediaCipher { return cipher.protect(base, length: length) ?? 0 }
+        return self.srtp?.protectRTP(base, length: length) ?? 0
     }
 
     /// Writes a packet `sealRTP` sealed to the ICE-selected far end, from this handler's place in the pipeline
     /// (no flush).
     @inline(__always)
     public func writeSealed(_ packet: ByteBuffer) {
+        // Sent directly without loading the channel's context, which the packet would not otherwise touch.
+        if self.socketConnected, let direct = self.direct {
+            if direct.send(packet) != .busy { return }
+            // NIO queues it until the socket drains; the rest of the call follows it there, in order.
+            self.direct = nil
+        }
         guard let context = self.context else { return }
         self.writeSealed(packet, context: context, promise: nil)
     }
@@ -356,7 +380,7 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
         switch self.dtls.state {
         case .connected(let keys) where self.srtp == nil:
             do {
-                self.srtp = try SRTPSession(keys: keys)
+                self.key(try SRTPSession(keys: keys))
                 self.times.dtlsConnectedNs = Int64(now)
                 let ready = self.ready
                 self.ready = nil

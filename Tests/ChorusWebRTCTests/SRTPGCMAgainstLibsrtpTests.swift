@@ -1,3 +1,4 @@
+import CChorusSRTPCrypto
 import ChorusCore
 import Testing
 
@@ -5,7 +6,8 @@ import Testing
 
 /// `chorus_srtp_gcm`, the AES-GCM RTP path outside libsrtp, held to libsrtp packet for packet: the same bytes out
 /// for every packet protected (roll-over counters across wraps and jumps, CSRCs, header extensions), and the same
-/// verdict for every packet received (reordered, duplicated, far too old, tampered, from several SSRCs).
+/// verdict for every packet received (reordered, duplicated, far too old, tampered, from several SSRCs), with the
+/// CPU's AES instructions and with OpenSSL's EVP as its cipher.
 @Suite struct SRTPGCMAgainstLibsrtpTests {
     static let keys = SRTPSessionTests.keys(.aeadAES128GCM, seed: 0x7714)
 
@@ -33,10 +35,20 @@ import Testing
         }
     }
 
-    @Test(arguments: [UInt16(0), 1000, 32767, 32768, 40000, 65400])
-    func protectsByteForByteAsLibsrtp(start: UInt16) throws {
-        let ours = try SRTPSession(keys: Self.keys)
-        let reference = try SRTPSession(keys: Self.keys, rtpThroughLibsrtp: true)
+    /// The ciphers `chorus_srtp_gcm` has here: the CPU's instructions where it has them, OpenSSL's always.
+    static let paths: [SRTPSession.RTPPath] = chorus_aes_gcm_available() != 0 ? [.cpuInstructions, .openSSL] : [.openSSL]
+
+    @Test func theDefaultCiphersWithTheCPUsInstructionsWhereItHasThem() throws {
+        let session = try SRTPSession(keys: Self.keys)
+        #expect(session.rtpUsesCPUInstructions == (chorus_aes_gcm_available() != 0))
+        #expect(try !SRTPSession(keys: Self.keys, rtp: .openSSL).rtpUsesCPUInstructions)
+        #expect(try SRTPSession(keys: Self.keys, rtp: .libsrtp).mediaCipher == nil)
+    }
+
+    @Test(arguments: [UInt16(0), 1000, 32767, 32768, 40000, 65400], paths)
+    func protectsByteForByteAsLibsrtp(start: UInt16, path: SRTPSession.RTPPath) throws {
+        let ours = try SRTPSession(keys: Self.keys, rtp: path)
+        let reference = try SRTPSession(keys: Self.keys, rtp: .libsrtp)
         let receiver = try SRTPSession(keys: Self.keys.mirrored)
         var random = SplitMix64(seed: UInt64(start) &+ 1)
         // Mostly +1, with gaps, jumps of nearly 2^15 that carry the roll-over counter on, and a few of more than
@@ -72,11 +84,11 @@ import Testing
         #expect(ours.protectFailures == refused + 1)
     }
 
-    @Test(arguments: [UInt64(1), 2, 3, 4])
-    func receivesAsLibsrtpDoes(seed: UInt64) throws {
-        let sender = try SRTPSession(keys: Self.keys, rtpThroughLibsrtp: true)
-        let ours = try SRTPSession(keys: Self.keys.mirrored)
-        let reference = try SRTPSession(keys: Self.keys.mirrored, rtpThroughLibsrtp: true)
+    @Test(arguments: [UInt64(1), 2, 3, 4], paths)
+    func receivesAsLibsrtpDoes(seed: UInt64, path: SRTPSession.RTPPath) throws {
+        let sender = try SRTPSession(keys: Self.keys, rtp: .libsrtp)
+        let ours = try SRTPSession(keys: Self.keys.mirrored, rtp: path)
+        let reference = try SRTPSession(keys: Self.keys.mirrored, rtp: .libsrtp)
         var random = SplitMix64(seed: seed)
         let ssrcs: [UInt32] = [0x0A0B_0C0D, 7, 0xFFFF_FFFF]
         var sent: [[UInt8]] = []
@@ -120,7 +132,7 @@ import Testing
     }
 
     @Test func aDirectionFollowsEightSSRCsAndCountsTheNinth() throws {
-        let sender = try SRTPSession(keys: Self.keys, rtpThroughLibsrtp: true)
+        let sender = try SRTPSession(keys: Self.keys, rtp: .libsrtp)
         let receiver = try SRTPSession(keys: Self.keys.mirrored)
         for ssrc in UInt32(1)...9 {
             let plain = Self.packet(sequence: 100, ssrc: ssrc)

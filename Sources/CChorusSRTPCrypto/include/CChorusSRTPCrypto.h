@@ -12,10 +12,31 @@ int chorus_srtp_use_openssl(void);
 #include <stddef.h>
 #include <stdint.h>
 
+/// AES-128-GCM's key schedule and hash key (H to H^4, byte-reversed), where the caller puts them.
+typedef struct {
+    _Alignas(16) uint8_t round_keys[11][16];
+    _Alignas(16) uint8_t hash_powers[4][16];
+} chorus_aes_gcm_key;
+
+/// Whether this CPU has the instructions `chorus_aes_gcm_*` need (x86-64 AES-NI, PCLMULQDQ, SSSE3 and SSE4.1).
+/// Without them the functions below do nothing useful: check first.
+int chorus_aes_gcm_available(void);
+/// Expands a 16-octet AES key into `key`.
+void chorus_aes_gcm_init(chorus_aes_gcm_key *key, const uint8_t *aes_key);
+/// Encrypts `length` octets of `data` in place with the 12-octet `iv`, authenticating `aad` too, and writes the
+/// 16-octet tag to `tag`.
+void chorus_aes_gcm_seal(const chorus_aes_gcm_key *key, const uint8_t *iv, const uint8_t *aad, size_t aad_length,
+                         uint8_t *data, size_t length, uint8_t *tag);
+/// Decrypts `length` octets of `data` in place and checks `tag` (in constant time); 1 when it verifies, 0 when not
+/// (the data is decrypted either way).
+int chorus_aes_gcm_open(const chorus_aes_gcm_key *key, const uint8_t *iv, const uint8_t *aad, size_t aad_length,
+                        uint8_t *data, size_t length, const uint8_t *tag);
+
 /// What `chorus_srtp_gcm_protect` and `chorus_srtp_gcm_unprotect` return.
 enum {
     CHORUS_SRTP_OK = 0,
-    /// Not an RTP packet this direction can take: too short, not version 2, a header longer than the packet.
+    /// Not an RTP packet this direction can take: too short, not version 2, a header longer than the packet, longer
+    /// than a datagram (65,535 octets).
     CHORUS_SRTP_MALFORMED = 1,
     /// The tag did not verify (unprotect).
     CHORUS_SRTP_AUTH_FAILED = 2,
@@ -34,13 +55,20 @@ enum {
 
 /// One direction of SRTP for RTP with AEAD_AES_128_GCM (RFC 7714): session keys derived from the master key and
 /// salt (RFC 3711 §4.3.3), per SSRC the packet indices and roll-over counter (RFC 3711 §3.3.1) and a 128-packet
-/// replay window, and an OpenSSL EVP context keyed once; packets transformed in place, nothing allocated per
-/// packet. Not thread-safe.
+/// replay window, and the cipher keyed once (`chorus_aes_gcm_key` in the same block on CPUs with AES-NI and
+/// PCLMULQDQ, an OpenSSL EVP context otherwise); packets transformed in place, nothing allocated per packet. Not
+/// thread-safe.
 typedef struct chorus_srtp_gcm chorus_srtp_gcm;
 
 /// A direction keyed with a 16-octet master key and 12-octet master salt, protecting when `encrypting` is non-zero
 /// and unprotecting otherwise; NULL when OpenSSL refuses.
 chorus_srtp_gcm *chorus_srtp_gcm_new(const uint8_t *master_key, const uint8_t *master_salt, int encrypting);
+/// As `chorus_srtp_gcm_new`, with OpenSSL's EVP as the cipher even where the CPU has the instructions when
+/// `cpu_instructions` is 0 (for the tests that hold the two to each other).
+chorus_srtp_gcm *chorus_srtp_gcm_new_with(const uint8_t *master_key, const uint8_t *master_salt, int encrypting,
+                                          int cpu_instructions);
+/// Whether `state` ciphers with `chorus_aes_gcm_*` rather than OpenSSL's EVP.
+int chorus_srtp_gcm_uses_cpu_instructions(const chorus_srtp_gcm *state);
 void chorus_srtp_gcm_free(chorus_srtp_gcm *state);
 /// Encrypts `length` octets of RTP in place and appends the 16-octet tag: `packet` must have room for
 /// `length + 16`. On CHORUS_SRTP_OK, `*out_length` is the SRTP packet's length.
@@ -48,5 +76,7 @@ int chorus_srtp_gcm_protect(chorus_srtp_gcm *state, uint8_t *packet, size_t leng
 /// Checks the index and tag of `length` octets of SRTP and decrypts in place; on CHORUS_SRTP_OK, `*out_length` is
 /// the RTP packet's length. On failure the packet's payload may be overwritten.
 int chorus_srtp_gcm_unprotect(chorus_srtp_gcm *state, uint8_t *packet, size_t length, size_t *out_length);
+/// How many packets `state` refused with `status` (one of the non-zero values above).
+uint64_t chorus_srtp_gcm_refused(const chorus_srtp_gcm *state, int status);
 
 #endif
