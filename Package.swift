@@ -85,7 +85,9 @@ let package = Package(
         // WebRTC's sans-IO pieces on a SwiftNIO channel, shared by the callers and the reference agent.
         .target(
             name: "ChorusWebRTCNIO",
-            dependencies: ["ChorusWebRTC", "ChorusCore", "ChorusSockets", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "ChorusWebRTC", "CChorusSRTPCrypto", "ChorusCore", "ChorusSockets", .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .target(name: "ChorusStore", dependencies: ["ChorusCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ChorusReport", dependencies: ["ChorusCore", "ChorusStore"]),

@@ -17,12 +17,20 @@
 
 #define TARGET __attribute__((target("aes,pclmul,sse4.1,ssse3")))
 
-int chorus_aes_gcm_available(void) {
+static int cpu_has_instructions(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
     // ECX: PCLMULQDQ (bit 1), SSSE3 (9), SSE4.1 (19), AES (25).
     const unsigned needed = (1u << 1) | (1u << 9) | (1u << 19) | (1u << 25);
     return (c & needed) == needed;
+}
+
+int chorus_aes_gcm_available(void) {
+    // CPUID leaves a virtual machine for its hypervisor, microseconds each: asked once, not per call.
+    static _Atomic int known = -1;
+    int answer = known;
+    if (answer < 0) known = answer = cpu_has_instructions();
+    return answer;
 }
 
 #define EXPAND(previous, rcon) expand_step(previous, _mm_aeskeygenassist_si128(previous, rcon))

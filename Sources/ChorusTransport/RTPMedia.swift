@@ -23,6 +23,9 @@ final class RTPMedia: CallMedia {
     /// WebRTC's security layer below, when there is one: RTP packets are sealed in `scratch` and written from its
     /// place in the pipeline (no second copy, no pipeline hop through it per packet).
     private let secure: WebRTCSecureHandler?
+    /// `secure` and its RTP cipher, to prefetch before each tick's packets (`prefetchForSending`).
+    private let secureObject: Unmanaged<WebRTCSecureHandler>?
+    private var secureCipher: SRTPMediaCipher?
     private var rng: SplitMix64
     private let ssrc: UInt32
     private var sequence: UInt16
@@ -71,6 +74,7 @@ final class RTPMedia: CallMedia {
         self.audio = audio
         self.remote = remote
         self.secure = secure
+        self.secureObject = secure.map { Unmanaged.passUnretained($0) }
         var rng = SplitMix64(seed: plan.seed)
         self.ssrc = UInt32(truncatingIfNeeded: rng.next())
         self.sequence = UInt16(truncatingIfNeeded: rng.next())
@@ -229,9 +233,21 @@ final class RTPMedia: CallMedia {
         return false
     }
 
+    func prefetchForSending() {
+        guard let object = self.secureObject else { return }
+        WebRTCSecureHandler.prefetch(object)
+        if let cipher = self.secureCipher {
+            cipher.prefetchOutbound()
+        } else {
+            self.secureCipher = self.secure?.rtpCipher
+        }
+    }
+
     /// Writes one packet from a shared template into the next reused scratch buffer.
     private func send(_ template: RTPStreamTemplate, frame: Int, nowNs: Int64, _ call: CallEngine<RTPMedia>) {
-        guard let context = call.context else { return }
+        // Only checked here: the context object (a call's own, last touched a period ago) is loaded only for writes
+        // through the pipeline.
+        guard call.context != nil else { return }
         let isSilence = template.frameCount == 1 && frame == 0 && template.audioLevels.first?.voice == false
         let marker = self.lastWasSilence && !isSilence
         self.lastWasSilence = isSilence
@@ -256,10 +272,10 @@ final class RTPMedia: CallMedia {
             if direct.send(packet) == .busy {
                 // NIO queues it until the socket drains; the rest of the call follows it there, in order.
                 self.direct = nil
-                context.write(self.outbound(packet), promise: nil)
+                call.context?.write(self.outbound(packet), promise: nil)
             }
         } else {
-            context.write(self.outbound(packet), promise: nil)
+            call.context?.write(self.outbound(packet), promise: nil)
         }
     }
 

@@ -19,6 +19,14 @@ public struct SRTPMediaCipher {
         return Int(status) == CHORUS_SRTP_OK ? out : nil
     }
 
+    /// Asks the CPU for the outbound block's first cache lines ahead of `protect`, without waiting for them.
+    @inline(__always)
+    public func prefetchOutbound() { chorus_srtp_gcm_prefetch(self.outbound) }
+
+    /// Asks the CPU for the inbound block's first cache lines ahead of `unprotect`, without waiting for them.
+    @inline(__always)
+    public func prefetchInbound() { chorus_srtp_gcm_prefetch(self.inbound) }
+
     /// Checks and decrypts `length` bytes of SRTP in place; returns the RTP packet's length, or nil when the packet
     /// fails authentication, is a replay, or is malformed.
     @inline(__always)

@@ -186,6 +186,7 @@ final class CallEngine<Media: CallMedia>: ChannelInboundHandler, PacedCaller {
         // Send every frame whose deadline has passed (a late wake-up sends its backlog at once, as a socket would),
         // but never more than a second's worth in one burst.
         var sent = 0
+        self.media.prefetchForSending()
         while !self.hungUp, let deadline = self.grid.nextDue(nowNs: nowNs, sentSoFar: sent) {
             switch self.flow.nextFrame(deadlineNs: deadline) {
             case .clip(let clip, let frame, let isEndOfSpeech, let turn):

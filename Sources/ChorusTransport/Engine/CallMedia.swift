@@ -31,6 +31,10 @@ protocol CallMedia: AnyObject {
     func sendEndOfTurn(turn: Int, deadlineNs: Int64, _ call: CallEngine<Self>) -> Bool
     /// Time-driven work after each frame slot (control messages owed, reports); true when it wrote something.
     func tick(nowNs: Int64, _ call: CallEngine<Self>) -> Bool
+    /// A pacing tick begins: the frames it sends follow the flow's decisions. A media whose per-packet state sits
+    /// in memory last used a period ago (a thousand calls' worth of other state since) asks the CPU for it here, so
+    /// that the wait overlaps the flow's work instead of stalling the first write.
+    func prefetchForSending()
     /// Handles one unit from the agent that arrived at `arrivalNs`, `downDelayNs` after it reached the socket (the
     /// delay an impaired link added), counting the media frames among them in `call.stats.framesReceived`.
     func receive(_ unit: Inbound, arrivalNs: Int64, downDelayNs: Int64, _ call: CallEngine<Self>)
@@ -55,6 +59,7 @@ extension CallMedia {
     func clockDriftPpm(_ call: CallEngine<Self>) -> Double? { nil }
     func flush(_ call: CallEngine<Self>) { call.context?.flush() }
     func channelClosed(_ call: CallEngine<Self>) {}
+    func prefetchForSending() {}
 }
 
 /// How a call begins once its channel is ready.
