@@ -1,6 +1,6 @@
+import CChorusSRTPCrypto
 import ChorusCore
 import ChorusSockets
-import CChorusSRTPCrypto
 import ChorusWebRTC
 import NIOCore
 
@@ -127,6 +127,7 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     public static func prefetch(_ handler: Unmanaged<WebRTCSecureHandler>) {
         chorus_prefetch(handler.toOpaque(), 256)
     }
+
     /// SRTP packets refused for authentication.
     public var authenticationFailures: Int { self.srtp?.authenticationFailures ?? 0 }
 
