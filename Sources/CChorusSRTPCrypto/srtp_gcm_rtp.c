@@ -207,25 +207,47 @@ static int prepare(chorus_srtp_gcm *s, const uint8_t *packet, packet_keys *k) {
     return CHORUS_SRTP_OK;
 }
 
+// Seals `length` octets at `packet` (header `h` octets, the AAD) and writes the tag after them; 0 when OpenSSL
+// refuses a call.
+static int seal(chorus_srtp_gcm *s, const uint8_t *iv, uint8_t *packet, size_t h, size_t length) {
+    if (!s->ctx) {
+        chorus_aes_gcm_seal(&s->key, iv, packet, h, packet + h, length - h, packet + length);
+        return 1;
+    }
+    int n = 0;
+    uint8_t none[16];
+    return EVP_EncryptInit_ex(s->ctx, NULL, NULL, NULL, iv) && EVP_EncryptUpdate(s->ctx, NULL, &n, packet, (int)h) &&
+           EVP_EncryptUpdate(s->ctx, packet + h, &n, packet + h, (int)(length - h)) &&
+           EVP_EncryptFinal_ex(s->ctx, none, &n) &&
+           EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, packet + length);
+}
+
+// Opens `body` octets at `packet` (header `h` octets) against the tag after them, decrypting in place before the
+// tag is known good: on failure the payload is garbage, and the caller drops it.
+static int open_sealed(chorus_srtp_gcm *s, const uint8_t *iv, uint8_t *packet, size_t h, size_t body) {
+    if (!s->ctx) {
+        return chorus_aes_gcm_open(&s->key, iv, packet, h, packet + h, body - h, packet + body)
+                   ? CHORUS_SRTP_OK
+                   : CHORUS_SRTP_AUTH_FAILED;
+    }
+    int n = 0;
+    uint8_t none[16];
+    if (!EVP_DecryptInit_ex(s->ctx, NULL, NULL, NULL, iv) || !EVP_DecryptUpdate(s->ctx, NULL, &n, packet, (int)h) ||
+        !EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN, packet + body))
+        return CHORUS_SRTP_CIPHER_FAILED;
+    if (!EVP_DecryptUpdate(s->ctx, packet + h, &n, packet + h, (int)(body - h)) ||
+        EVP_DecryptFinal_ex(s->ctx, none, &n) <= 0)
+        return CHORUS_SRTP_AUTH_FAILED;
+    return CHORUS_SRTP_OK;
+}
+
 static int protect(chorus_srtp_gcm *s, uint8_t *packet, size_t length, size_t *out_length) {
     size_t h = header_length(packet, length);
     if (!s->encrypting || h == 0 || length > MAX_LENGTH) return CHORUS_SRTP_MALFORMED;
     packet_keys k;
     int status = prepare(s, packet, &k);
     if (status) return status;
-    if (!s->ctx) {
-        chorus_aes_gcm_seal(&s->key, k.iv, packet, h, packet + h, length - h, packet + length);
-        record(s, k.stream, k.fresh, k.index);
-        *out_length = length + TAG_LEN;
-        return CHORUS_SRTP_OK;
-    }
-    int n = 0;
-    uint8_t none[16];
-    if (!EVP_EncryptInit_ex(s->ctx, NULL, NULL, NULL, k.iv) || !EVP_EncryptUpdate(s->ctx, NULL, &n, packet, (int)h) ||
-        !EVP_EncryptUpdate(s->ctx, packet + h, &n, packet + h, (int)(length - h)) ||
-        !EVP_EncryptFinal_ex(s->ctx, none, &n) ||
-        !EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, packet + length))
-        return CHORUS_SRTP_CIPHER_FAILED;
+    if (!seal(s, k.iv, packet, h, length)) return CHORUS_SRTP_CIPHER_FAILED;
     record(s, k.stream, k.fresh, k.index);
     *out_length = length + TAG_LEN;
     return CHORUS_SRTP_OK;
@@ -238,23 +260,8 @@ static int unprotect(chorus_srtp_gcm *s, uint8_t *packet, size_t length, size_t 
     int status = prepare(s, packet, &k);
     if (status) return status;
     size_t body = length - TAG_LEN;
-    if (!s->ctx) {
-        // Decrypted in place before the tag is known good: on failure the payload is garbage, and the caller drops it.
-        if (!chorus_aes_gcm_open(&s->key, k.iv, packet, h, packet + h, body - h, packet + body))
-            return CHORUS_SRTP_AUTH_FAILED;
-        record(s, k.stream, k.fresh, k.index);
-        *out_length = body;
-        return CHORUS_SRTP_OK;
-    }
-    int n = 0;
-    uint8_t none[16];
-    if (!EVP_DecryptInit_ex(s->ctx, NULL, NULL, NULL, k.iv) || !EVP_DecryptUpdate(s->ctx, NULL, &n, packet, (int)h) ||
-        !EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN, packet + body))
-        return CHORUS_SRTP_CIPHER_FAILED;
-    // Decrypted in place before the tag is known good: on failure the payload is garbage, and the caller drops it.
-    if (!EVP_DecryptUpdate(s->ctx, packet + h, &n, packet + h, (int)(body - h)) ||
-        EVP_DecryptFinal_ex(s->ctx, none, &n) <= 0)
-        return CHORUS_SRTP_AUTH_FAILED;
+    status = open_sealed(s, k.iv, packet, h, body);
+    if (status) return status;
     record(s, k.stream, k.fresh, k.index);
     *out_length = body;
     return CHORUS_SRTP_OK;

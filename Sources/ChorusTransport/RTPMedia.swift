@@ -239,7 +239,7 @@ final class RTPMedia: CallMedia {
         if let cipher = self.secureCipher {
             cipher.prefetchOutbound()
         } else {
-            self.secureCipher = self.secure?.rtpCipher
+            self.secureCipher = self.secure?.mediaCipher
         }
     }
 

@@ -28,23 +28,25 @@ public final class SRTPSession {
     /// The profile the keys are for.
     public let profile: SRTPProfile
     /// Received packets whose authentication tag did not verify.
-    public var authenticationFailures: Int { self.counted.authentication + self.refusedInbound(CHORUS_SRTP_AUTH_FAILED) }
+    public var authenticationFailures: Int {
+        self.counted.authentication + Self.refused(self.mediaCipher?.inbound, [CHORUS_SRTP_AUTH_FAILED])
+    }
     /// Received packets dropped as replays (seen before, or older than the replay window).
     public var replayDrops: Int {
-        self.counted.replay + self.refusedInbound(CHORUS_SRTP_REPLAY) + self.refusedInbound(CHORUS_SRTP_REPLAY_OLD)
+        self.counted.replay + Self.refused(self.mediaCipher?.inbound, [CHORUS_SRTP_REPLAY, CHORUS_SRTP_REPLAY_OLD])
     }
     /// Received packets refused for any other reason (too short, malformed header, length out of range).
     public var otherFailures: Int {
-        self.counted.other + self.refusedInbound(CHORUS_SRTP_MALFORMED) + self.refusedInbound(CHORUS_SRTP_CIPHER_FAILED)
-            + self.refusedInbound(CHORUS_SRTP_TOO_MANY_STREAMS)
+        self.counted.other
+            + Self.refused(
+                self.mediaCipher?.inbound,
+                [CHORUS_SRTP_MALFORMED, CHORUS_SRTP_CIPHER_FAILED, CHORUS_SRTP_TOO_MANY_STREAMS])
     }
     /// Packets `protectRTP` or `protectRTCP` refused: malformed, or a sequence number older than one already
     /// protected (libsrtp will not reuse a packet index with the same keystream).
     public var protectFailures: Int {
         self.counted.protect
-            + (CHORUS_SRTP_MALFORMED...CHORUS_SRTP_TOO_MANY_STREAMS).reduce(0) { total, status in
-                total + Int(self.mediaCipher.map { chorus_srtp_gcm_refused($0.outbound, Int32(status)) } ?? 0)
-            }
+            + Self.refused(self.mediaCipher?.outbound, Array(CHORUS_SRTP_MALFORMED...CHORUS_SRTP_TOO_MANY_STREAMS))
     }
 
     /// RTP's two directions outside libsrtp (AES-GCM only), for the per-packet path.
@@ -117,8 +119,10 @@ public final class SRTPSession {
         self.mediaCipher.map { chorus_srtp_gcm_uses_cpu_instructions($0.outbound) != 0 } ?? false
     }
 
-    private func refusedInbound(_ status: Int) -> Int {
-        Int(self.mediaCipher.map { chorus_srtp_gcm_refused($0.inbound, Int32(status)) } ?? 0)
+    /// The packets a `chorus_srtp_gcm` block refused with any of `statuses` (0 without a block).
+    private static func refused(_ block: OpaquePointer?, _ statuses: [Int]) -> Int {
+        guard let block else { return 0 }
+        return statuses.reduce(0) { $0 + Int(chorus_srtp_gcm_refused(block, Int32($1))) }
     }
 
     /// Protects `length` bytes of RTP in place; `buffer` must have room for `length + maxTrailer` bytes.

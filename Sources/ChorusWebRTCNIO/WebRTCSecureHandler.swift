@@ -33,8 +33,9 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
     private let ice: any ICEConnectivity
     private let dtls: DTLSEndpoint
     private var srtp: SRTPSession?
-    /// `srtp`'s RTP directions for the packet path (AES-GCM), which then touches no other object.
-    private var mediaCipher: SRTPMediaCipher?
+    /// `srtp`'s RTP directions for the packet path (AES-GCM), which then touches no other object; a sender may
+    /// keep it to prefetch.
+    public private(set) var mediaCipher: SRTPMediaCipher?
     /// The ICE-selected far end: every packet goes there.
     private var remote: SocketAddress?
     /// Rewrites the RTP payload type between what the layer above uses and what the far end negotiated.
@@ -118,8 +119,6 @@ public final class WebRTCSecureHandler: ChannelDuplexHandler {
 
     /// Whether the SRTP keys are in place.
     public var isConnected: Bool { self.srtp != nil }
-    /// The RTP cipher the packet path uses once the keys are in place (AES-GCM), for a sender to prefetch.
-    public var rtpCipher: SRTPMediaCipher? { self.mediaCipher }
 
     /// Asks the CPU for the first cache lines of `handler`'s object, where `sealRTP` and `writeSealed` read, without
     /// waiting for them or touching the object (no retain).
